@@ -1,0 +1,3 @@
+//! The engine.
+pub struct Machine;
+pub struct StopReason;

@@ -1,0 +1,464 @@
+//! Guest memory: a sparse, page-granular address space with per-page
+//! permissions, reserved lazily, with a software TLB in front.
+//!
+//! Mappings are kept as regions (what the guest asked for, with
+//! permissions and a name for /proc/self/maps); the 4 KiB host pages behind
+//! them are allocated on first touch, so a guest that touches 1 MiB costs
+//! about 1 MiB whatever it mapped. Each access kind (read, write, fetch) has
+//! its own direct-mapped TLB whose entry holds the host address of the page:
+//! a hit is one compare and one host access; misses, page-crossing accesses
+//! and faults go to the out-of-line slow path.
+//!
+//! Pages that hold decoded code never enter the write TLB, so a store to them
+//! takes the slow path, which records the page for the block cache to
+//! invalidate (self-modifying code, dynamic loaders).
+
+mod region;
+mod tlb;
+
+use std::collections::{HashMap, HashSet};
+
+pub use region::{Perms, Region};
+use region::RegionMap;
+use tlb::Tlb;
+
+pub const PAGE_SIZE: u64 = 4096;
+pub const PAGE_MASK: u64 = PAGE_SIZE - 1;
+/// Guest addresses are limited to the RV64 Sv48-sized user space.
+pub const ADDRESS_LIMIT: u64 = 1 << 47;
+
+/// Round `v` up to a page boundary (saturating at the top of the space).
+pub const fn page_up(v: u64) -> u64 {
+    v.saturating_add(PAGE_MASK) & !PAGE_MASK
+}
+
+pub const fn page_down(v: u64) -> u64 {
+    v & !PAGE_MASK
+}
+
+/// The kind of a memory access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Access {
+    Read,
+    Write,
+    Fetch,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Fetch => "execute",
+        }
+    }
+}
+
+/// Why an access failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Nothing is mapped at the address (SIGSEGV with SEGV_MAPERR).
+    Unmapped,
+    /// Mapped, but without the permission the access needs (SEGV_ACCERR).
+    Protection,
+}
+
+/// A failed guest memory access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemFault {
+    pub addr: u64,
+    pub access: Access,
+    pub kind: FaultKind,
+}
+
+impl std::fmt::Display for MemFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = match self.kind {
+            FaultKind::Unmapped => "unmapped address",
+            FaultKind::Protection => "permission denied",
+        };
+        write!(f, "{} at {:#x}: {}", self.access.as_str(), self.addr, why)
+    }
+}
+
+/// Error of a mapping request (bad alignment, range outside the space).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MapError {
+    #[error("address or length not page aligned")]
+    Misaligned,
+    #[error("range outside the guest address space")]
+    OutOfRange,
+    #[error("range not fully mapped")]
+    NotMapped,
+}
+
+type PageBox = Box<[u8; PAGE_SIZE as usize]>;
+
+/// Counters of the software TLB.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TlbStats {
+    pub hits: u64,
+    pub misses: u64,
+}
+
+pub struct Memory {
+    regions: RegionMap,
+    /// Host pages by guest page number, allocated on first touch.
+    pages: HashMap<u64, PageBox>,
+    read_tlb: Tlb,
+    write_tlb: Tlb,
+    fetch_tlb: Tlb,
+    /// Guest pages holding decoded code.
+    code_pages: HashSet<u64>,
+    /// Code pages written since the engine last asked.
+    dirty_code_pages: Vec<u64>,
+    tlb_stats: TlbStats,
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+macro_rules! access_fns {
+    ($read:ident, $write:ident, $fetch:ident, $t:ty) => {
+        #[inline(always)]
+        pub fn $read(&mut self, addr: u64) -> Result<$t, MemFault> {
+            const N: usize = std::mem::size_of::<$t>();
+            if let Some(p) = self.read_tlb.lookup(addr, N) {
+                self.tlb_stats.hits += 1;
+                // SAFETY: the TLB only holds pointers to live pages, and
+                // `lookup` checked that all N bytes lie inside the page.
+                return Ok(unsafe { std::ptr::read_unaligned(p as *const $t) });
+            }
+            let mut b = [0u8; N];
+            self.slow_read(addr, &mut b, Access::Read)?;
+            Ok(<$t>::from_le_bytes(b))
+        }
+
+        #[inline(always)]
+        pub fn $write(&mut self, addr: u64, v: $t) -> Result<(), MemFault> {
+            const N: usize = std::mem::size_of::<$t>();
+            if let Some(p) = self.write_tlb.lookup(addr, N) {
+                self.tlb_stats.hits += 1;
+                // SAFETY: as for reads; write entries exist only for writable
+                // pages without code.
+                unsafe { std::ptr::write_unaligned(p as *mut $t, v) };
+                return Ok(());
+            }
+            self.slow_write(addr, &v.to_le_bytes())
+        }
+
+        /// Read with execute permission (instruction fetch).
+        #[inline(always)]
+        pub fn $fetch(&mut self, addr: u64) -> Result<$t, MemFault> {
+            const N: usize = std::mem::size_of::<$t>();
+            if let Some(p) = self.fetch_tlb.lookup(addr, N) {
+                // SAFETY: as for reads.
+                return Ok(unsafe { std::ptr::read_unaligned(p as *const $t) });
+            }
+            let mut b = [0u8; N];
+            self.slow_read(addr, &mut b, Access::Fetch)?;
+            Ok(<$t>::from_le_bytes(b))
+        }
+    };
+}
+
+impl Memory {
+    pub fn new() -> Self {
+        Memory {
+            regions: RegionMap::default(),
+            pages: HashMap::new(),
+            read_tlb: Tlb::new(),
+            write_tlb: Tlb::new(),
+            fetch_tlb: Tlb::new(),
+            code_pages: HashSet::new(),
+            dirty_code_pages: Vec::new(),
+            tlb_stats: TlbStats::default(),
+        }
+    }
+
+    access_fns!(read_u8, write_u8, fetch_u8, u8);
+    access_fns!(read_u16, write_u16, fetch_u16, u16);
+    access_fns!(read_u32, write_u32, fetch_u32, u32);
+    access_fns!(read_u64, write_u64, fetch_u64, u64);
+
+    // ---- mappings -------------------------------------------------------
+
+    /// Map `[start, start+len)` with `perms`, replacing whatever was there
+    /// (like mmap with MAP_FIXED). The new pages read as zero.
+    pub fn map(&mut self, start: u64, len: u64, perms: Perms, name: &str) -> Result<(), MapError> {
+        check_range(start, len)?;
+        self.drop_pages(start, len);
+        self.regions.insert(Region { start, end: start + len, perms, name: name.into() });
+        Ok(())
+    }
+
+    /// Unmap `[start, start+len)`; unmapped parts of the range are ignored.
+    pub fn unmap(&mut self, start: u64, len: u64) -> Result<(), MapError> {
+        check_range(start, len)?;
+        self.drop_pages(start, len);
+        self.regions.remove(start, start + len);
+        Ok(())
+    }
+
+    /// Change the permissions of `[start, start+len)`, which must be mapped.
+    pub fn protect(&mut self, start: u64, len: u64, perms: Perms) -> Result<(), MapError> {
+        check_range(start, len)?;
+        if !self.regions.covers(start, start + len) {
+            return Err(MapError::NotMapped);
+        }
+        self.regions.set_perms(start, start + len, perms);
+        self.flush_tlb_range(start, len);
+        Ok(())
+    }
+
+    /// True when every byte of `[start, start+len)` is mapped.
+    pub fn is_mapped(&self, start: u64, len: u64) -> bool {
+        len == 0 || self.regions.covers(start, start.saturating_add(len))
+    }
+
+    /// The region containing `addr`, if any.
+    pub fn region_at(&self, addr: u64) -> Option<&Region> {
+        self.regions.find(addr)
+    }
+
+    /// All regions in address order.
+    pub fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.iter()
+    }
+
+    /// The highest free, page-aligned range of `len` bytes that ends at or
+    /// below `below` and starts at or above `above`.
+    pub fn find_free(&self, len: u64, above: u64, below: u64) -> Option<u64> {
+        self.regions.find_free(page_up(len), above, below)
+    }
+
+    /// Host bytes in use for guest pages (what the lazy reservation costs).
+    pub fn resident_bytes(&self) -> u64 {
+        self.pages.len() as u64 * PAGE_SIZE
+    }
+
+    pub fn tlb_stats(&self) -> TlbStats {
+        self.tlb_stats
+    }
+
+    // ---- bulk access (syscalls, loader) ----------------------------------
+
+    /// Read `buf.len()` bytes at `addr` with read permission.
+    pub fn read_bytes(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), MemFault> {
+        self.slow_read(addr, buf, Access::Read)
+    }
+
+    /// Write `data` at `addr` with write permission.
+    pub fn write_bytes(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
+        self.slow_write(addr, data)
+    }
+
+    /// Read a NUL-terminated string of at most `max` bytes (without the NUL).
+    /// A string that does not end within `max` bytes is an error with
+    /// `kind = Unmapped` at the first byte past the limit.
+    pub fn read_cstr(&mut self, addr: u64, max: usize) -> Result<Vec<u8>, MemFault> {
+        let mut out = Vec::new();
+        let mut a = addr;
+        while out.len() < max {
+            let b = self.read_u8(a)?;
+            if b == 0 {
+                return Ok(out);
+            }
+            out.push(b);
+            a = a.wrapping_add(1);
+        }
+        Err(MemFault { addr: a, access: Access::Read, kind: FaultKind::Unmapped })
+    }
+
+    /// Read ignoring permissions (debuggers, the Python API). Fails only
+    /// where nothing is mapped.
+    pub fn peek(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), MemFault> {
+        self.for_each_page(addr, buf.len(), Access::Read, false, |page, off, i, n| {
+            buf[i..i + n].copy_from_slice(&page[off..off + n]);
+        })
+    }
+
+    /// Write ignoring permissions (the loader, debuggers). Fails only where
+    /// nothing is mapped.
+    pub fn poke(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
+        self.for_each_page(addr, data.len(), Access::Write, false, |page, off, i, n| {
+            page[off..off + n].copy_from_slice(&data[i..i + n]);
+        })?;
+        self.note_code_write(addr, data.len());
+        Ok(())
+    }
+
+    // ---- code tracking -----------------------------------------------------
+
+    /// Record that the page holding `addr` has decoded code: stores to it
+    /// will be reported by `take_dirty_code_pages`.
+    pub fn mark_code_page(&mut self, addr: u64) {
+        let vpn = addr >> 12;
+        if self.code_pages.insert(vpn) {
+            self.write_tlb.flush_page(vpn);
+        }
+    }
+
+    /// Pages that held code and were written (or unmapped, or reprotected)
+    /// since the last call; their decoded blocks are stale.
+    pub fn take_dirty_code_pages(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.dirty_code_pages)
+    }
+
+    /// True when some code page was written since `take_dirty_code_pages`.
+    #[inline(always)]
+    pub fn has_dirty_code(&self) -> bool {
+        !self.dirty_code_pages.is_empty()
+    }
+
+    // ---- internals -------------------------------------------------------
+
+    fn note_code_write(&mut self, addr: u64, len: usize) {
+        if self.code_pages.is_empty() || len == 0 {
+            return;
+        }
+        let first = addr >> 12;
+        let last = addr.wrapping_add(len as u64 - 1) >> 12;
+        for vpn in first..=last {
+            if self.code_pages.remove(&vpn) {
+                self.dirty_code_pages.push(vpn);
+            }
+        }
+    }
+
+    fn drop_pages(&mut self, start: u64, len: u64) {
+        self.flush_tlb_range(start, len);
+        let (first, last) = (start >> 12, (start + len) >> 12);
+        if last - first < self.pages.len() as u64 {
+            for vpn in first..last {
+                self.pages.remove(&vpn);
+            }
+        } else {
+            self.pages.retain(|&vpn, _| vpn < first || vpn >= last);
+        }
+    }
+
+    /// Flush TLB entries of a range and report its code pages as stale
+    /// (their permissions or contents are about to change).
+    fn flush_tlb_range(&mut self, start: u64, len: u64) {
+        let (first, last) = (start >> 12, (start + len) >> 12);
+        if last - first >= tlb::ENTRIES as u64 {
+            self.read_tlb.flush_all();
+            self.write_tlb.flush_all();
+            self.fetch_tlb.flush_all();
+        } else {
+            for vpn in first..last {
+                self.read_tlb.flush_page(vpn);
+                self.write_tlb.flush_page(vpn);
+                self.fetch_tlb.flush_page(vpn);
+            }
+        }
+        let code = &mut self.code_pages;
+        let dirty = &mut self.dirty_code_pages;
+        code.retain(|&vpn| {
+            let hit = vpn >= first && vpn < last;
+            if hit {
+                dirty.push(vpn);
+            }
+            !hit
+        });
+    }
+
+    /// Host page for `vpn` if its region allows `access` (or any mapping,
+    /// when `check` is false), allocating it on first touch.
+    fn host_page(&mut self, vpn: u64, addr: u64, access: Access, check: bool) -> Result<*mut u8, MemFault> {
+        let region = self.regions.find(vpn << 12).ok_or(MemFault { addr, access, kind: FaultKind::Unmapped })?;
+        let perms = region.perms;
+        let allowed = match access {
+            Access::Read => perms.read(),
+            Access::Write => perms.write(),
+            Access::Fetch => perms.exec(),
+        };
+        if check && !allowed {
+            return Err(MemFault { addr, access, kind: FaultKind::Protection });
+        }
+        let page = self.pages.entry(vpn).or_insert_with(|| Box::new([0; PAGE_SIZE as usize]));
+        let ptr = page.as_mut_ptr();
+        if check {
+            self.tlb_stats.misses += 1;
+            match access {
+                Access::Read => self.read_tlb.fill(vpn, ptr),
+                Access::Fetch => self.fetch_tlb.fill(vpn, ptr),
+                Access::Write if !self.code_pages.contains(&vpn) => self.write_tlb.fill(vpn, ptr),
+                Access::Write => {}
+            }
+        }
+        Ok(ptr)
+    }
+
+    /// Visit the pages of `[addr, addr+len)`: `f(page, offset_in_page,
+    /// offset_in_buffer, count)`. Checks every page before touching any, so a
+    /// failing access has no partial effect.
+    fn for_each_page(
+        &mut self,
+        addr: u64,
+        len: usize,
+        access: Access,
+        check: bool,
+        mut f: impl FnMut(&mut [u8; PAGE_SIZE as usize], usize, usize, usize),
+    ) -> Result<(), MemFault> {
+        if len == 0 {
+            return Ok(());
+        }
+        let end = addr.checked_add(len as u64 - 1).filter(|&e| e < ADDRESS_LIMIT);
+        let Some(end) = end else {
+            let bad = if addr >= ADDRESS_LIMIT { addr } else { ADDRESS_LIMIT };
+            return Err(MemFault { addr: bad, access, kind: FaultKind::Unmapped });
+        };
+        let mut ptrs = Vec::with_capacity(((end >> 12) - (addr >> 12) + 1) as usize);
+        for vpn in addr >> 12..=end >> 12 {
+            let fault_addr = if vpn == addr >> 12 { addr } else { vpn << 12 };
+            ptrs.push(self.host_page(vpn, fault_addr, access, check)?);
+        }
+        let mut done = 0usize;
+        let mut a = addr;
+        for ptr in ptrs {
+            let off = (a & PAGE_MASK) as usize;
+            let n = (PAGE_SIZE as usize - off).min(len - done);
+            // SAFETY: ptr points at a live page of PAGE_SIZE bytes owned by
+            // self.pages; nothing else borrows it during the call.
+            let page = unsafe { &mut *(ptr as *mut [u8; PAGE_SIZE as usize]) };
+            f(page, off, done, n);
+            done += n;
+            a += n as u64;
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn slow_read(&mut self, addr: u64, buf: &mut [u8], access: Access) -> Result<(), MemFault> {
+        self.for_each_page(addr, buf.len(), access, true, |page, off, i, n| {
+            buf[i..i + n].copy_from_slice(&page[off..off + n]);
+        })
+    }
+
+    #[inline(never)]
+    fn slow_write(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
+        self.for_each_page(addr, data.len(), Access::Write, true, |page, off, i, n| {
+            page[off..off + n].copy_from_slice(&data[i..i + n]);
+        })?;
+        self.note_code_write(addr, data.len());
+        Ok(())
+    }
+}
+
+fn check_range(start: u64, len: u64) -> Result<(), MapError> {
+    if start & PAGE_MASK != 0 || len & PAGE_MASK != 0 {
+        return Err(MapError::Misaligned);
+    }
+    match start.checked_add(len) {
+        Some(end) if end <= ADDRESS_LIMIT && len > 0 => Ok(()),
+        _ => Err(MapError::OutOfRange),
+    }
+}
+
+#[cfg(test)]
+mod tests;
