@@ -1,9 +1,37 @@
 //! Linux user mode: ELF loading, the initial stack and the syscalls of a
-//! single-threaded process. (scaffold: interface only)
+//! single-threaded process.
+//!
+//! `Process::load` validates the executable (elf.rs), maps it (loader.rs)
+//! and builds the stack (stack.rs); `Process::syscall` runs one ecall
+//! through the table in syscalls/. Guest descriptors (fd.rs) map to host
+//! descriptors or to in-memory streams; guest pointers are reached only
+//! through permission-checked accessors (uaccess.rs), and the host only
+//! through host.rs.
+
+mod elf;
+mod errno;
+mod fd;
+mod host;
+pub mod layout;
+mod loader;
+mod procfs;
+mod stack;
+mod syscalls;
+mod uaccess;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use crate::hart::Hart;
 use crate::mem::Memory;
-use std::collections::BTreeMap;
+
+pub use errno::Errno;
+pub use loader::LoadedImage;
+pub use stack::{AT_EXECFN, AT_HWCAP, AT_RANDOM, HWCAP_RV64GC};
+pub use syscalls::nr;
+
+use fd::{FdEntry, FdTable, HostFd, MemKind, OpenFile, Stream};
+use syscalls::{Action, Brk, Cwd, Limits, Signals, RLIMIT_NOFILE};
 
 /// Where a guest's standard input comes from.
 #[derive(Clone, Debug)]
@@ -53,30 +81,164 @@ pub enum SyscallOutcome {
     FlushIcache,
 }
 
+/// Per-thread bookkeeping of the one thread.
+#[derive(Clone, Copy, Debug, Default)]
+struct Thread {
+    clear_child_tid: u64,
+    robust_list: u64,
+}
+
 pub struct Process {
+    fds: FdTable,
+    brk: Brk,
+    cwd: Cwd,
+    signals: Signals,
+    limits: Limits,
+    umask: u32,
+    thread: Thread,
+    ids: host::HostIds,
+    /// The executable's absolute, canonical host path (/proc/self/exe).
+    exe: Vec<u8>,
+    argv: Vec<Vec<u8>>,
+    envp: Vec<Vec<u8>>,
+    image: LoadedImage,
+    auxv: Vec<(u64, u64)>,
+    /// Captured stdout and stderr.
+    captured: [Vec<u8>; 2],
     unknown: BTreeMap<u64, u64>,
 }
+
+/// The umask a process starts with when nothing else set one.
+const DEFAULT_UMASK: u32 = 0o022;
 
 impl Process {
     /// Load `image` into `mem`, build the initial stack and set up `hart`
     /// (pc at the entry point, sp at the stack).
-    pub fn load(_image: &[u8], _config: LinuxConfig, _mem: &mut Memory, _hart: &mut Hart) -> Result<Process, ElfError> {
-        Err(ElfError("not implemented".into()))
+    pub fn load(image: &[u8], config: LinuxConfig, mem: &mut Memory, hart: &mut Hart) -> Result<Process, ElfError> {
+        let info = elf::parse(image)?;
+        let name = String::from_utf8_lossy(&config.exec_path).into_owned();
+        let loaded = loader::load(&info, image, mem, &name)?;
+        let ids = host::ids();
+        let mut random = [0u8; 16];
+        host::getrandom(&mut random).map_err(|e| ElfError(format!("no random bytes for AT_RANDOM: errno {}", e.0)))?;
+        let init = stack::StackInit {
+            argv: &config.argv,
+            envp: &config.envp,
+            execfn: &config.exec_path,
+            image: &loaded,
+            random,
+            ids: stack::Ids { uid: ids.uid, euid: ids.euid, gid: ids.gid, egid: ids.egid },
+            exec_stack: info.exec_stack,
+        };
+        let stack = stack::build(mem, &init)?;
+
+        // ELF_PLAT_INIT: every register but sp starts at zero; a0 = 0 means
+        // no rtld_fini for the libc to register.
+        *hart = Hart::new();
+        hart.pc = loaded.entry;
+        hart.x[2] = stack.sp;
+
+        let cwd = Cwd::from_host().map_err(|e| ElfError(format!("cannot open the working directory: errno {}", e.0)))?;
+        let exe = syscalls::exe_path(&cwd, &config.exec_path);
+        Ok(Process {
+            fds: standard_fds(config.stdin, config.stdout, config.stderr),
+            brk: Brk { start: loaded.brk_start, current: loaded.brk_start },
+            cwd,
+            signals: Signals::default(),
+            limits: Limits::new(),
+            umask: DEFAULT_UMASK,
+            thread: Thread::default(),
+            ids,
+            exe,
+            argv: config.argv,
+            envp: config.envp,
+            image: loaded,
+            auxv: stack.auxv,
+            captured: [Vec::new(), Vec::new()],
+            unknown: BTreeMap::new(),
+        })
     }
 
     /// Execute the syscall requested by `hart` (number in a7, arguments in
     /// a0..a5, result to a0). The pc is not advanced here.
-    pub fn syscall(&mut self, _hart: &mut Hart, _mem: &mut Memory) -> SyscallOutcome {
+    pub fn syscall(&mut self, hart: &mut Hart, mem: &mut Memory) -> SyscallOutcome {
+        let number = hart.x[17];
+        let args = [hart.x[10], hart.x[11], hart.x[12], hart.x[13], hart.x[14], hart.x[15]];
+        let result = match syscalls::lookup(number) {
+            Action::Call(handler) => handler(self, mem, args),
+            // The status a parent sees is the low 8 bits (exit_group
+            // passes (code & 0xff) << 8 to do_group_exit).
+            Action::Exit => return SyscallOutcome::Exit((args[0] & 0xff) as i32),
+            Action::FlushIcache => {
+                // SYS_RISCV_FLUSH_ICACHE_LOCAL is the only flag.
+                if args[2] & !1 != 0 {
+                    hart.x[10] = Errno::EINVAL.to_a0();
+                    return SyscallOutcome::Continue;
+                }
+                hart.x[10] = 0;
+                return SyscallOutcome::FlushIcache;
+            }
+            Action::Unsupported => Err(Errno::ENOSYS),
+            Action::Unknown => {
+                *self.unknown.entry(number).or_insert(0) += 1;
+                Err(Errno::ENOSYS)
+            }
+        };
+        hart.x[10] = errno::to_a0(result);
         SyscallOutcome::Continue
     }
 
     /// Captured bytes written to fd 1 (`fd == 1`) or fd 2, emptied.
-    pub fn take_output(&mut self, _fd: u32) -> Vec<u8> {
-        Vec::new()
+    pub fn take_output(&mut self, fd: u32) -> Vec<u8> {
+        match fd {
+            1 => std::mem::take(&mut self.captured[Stream::Stdout as usize]),
+            2 => std::mem::take(&mut self.captured[Stream::Stderr as usize]),
+            _ => Vec::new(),
+        }
     }
 
     /// Syscall numbers that returned -ENOSYS, with how often.
     pub fn unknown_syscalls(&self) -> &BTreeMap<u64, u64> {
         &self.unknown
     }
+
+    /// Where the executable was loaded.
+    pub fn image(&self) -> &LoadedImage {
+        &self.image
+    }
+
+    /// The auxiliary vector given to the guest (AT_NULL last).
+    pub fn auxv(&self) -> &[(u64, u64)] {
+        &self.auxv
+    }
+
+    /// The current program break.
+    pub fn brk(&self) -> u64 {
+        self.brk.current
+    }
+
+    /// RLIMIT_NOFILE's soft limit: descriptors are below it.
+    fn nofile_limit(&self) -> u64 {
+        self.limits.get(RLIMIT_NOFILE).0
+    }
 }
+
+/// Descriptors 0, 1 and 2 as the configuration asks.
+fn standard_fds(stdin: Input, stdout: Output, stderr: Output) -> FdTable {
+    let mut t = FdTable::default();
+    let stdin = match stdin {
+        Input::Inherit => OpenFile::Host(HostFd::Shared(0)),
+        Input::Bytes(data) => OpenFile::Bytes { data, pos: Mutex::new(0), kind: MemKind::Pipe },
+    };
+    let out = |o: Output, fd: i32, s: Stream| match o {
+        Output::Inherit => OpenFile::Host(HostFd::Shared(fd)),
+        Output::Capture => OpenFile::Capture(s),
+    };
+    t.install(0, FdEntry::new(Arc::new(stdin), false));
+    t.install(1, FdEntry::new(Arc::new(out(stdout, 1, Stream::Stdout)), false));
+    t.install(2, FdEntry::new(Arc::new(out(stderr, 2, Stream::Stderr)), false));
+    t
+}
+
+#[cfg(test)]
+mod tests;

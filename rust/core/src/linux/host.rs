@@ -1,0 +1,394 @@
+//! The host side: thin, safe wrappers over the host's system calls.
+//!
+//! This is the only module of linux/ with `unsafe`. Each wrapper passes
+//! buffers with their true lengths and turns a failure into the host errno
+//! (which is also the guest's: both are Linux with asm-generic errno).
+
+use std::ffi::CStr;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+use super::errno::Errno;
+
+/// `AT_FDCWD` on the host (the same value on every Linux).
+pub const AT_FDCWD: RawFd = libc::AT_FDCWD;
+
+fn check(r: libc::c_int) -> Result<libc::c_int, Errno> {
+    if r < 0 {
+        Err(Errno::last())
+    } else {
+        Ok(r)
+    }
+}
+
+fn check_size(r: libc::ssize_t) -> Result<usize, Errno> {
+    if r < 0 {
+        Err(Errno::last())
+    } else {
+        Ok(r as usize)
+    }
+}
+
+fn check_long(r: libc::c_long) -> Result<u64, Errno> {
+    if r < 0 {
+        Err(Errno::last())
+    } else {
+        Ok(r as u64)
+    }
+}
+
+/// Take ownership of a descriptor the kernel just returned.
+fn owned(fd: libc::c_int) -> OwnedFd {
+    // SAFETY: `fd` was just returned by a successful host call, is open and
+    // owned by nobody else.
+    unsafe { OwnedFd::from_raw_fd(fd) }
+}
+
+pub fn openat(dirfd: RawFd, path: &CStr, flags: i32, mode: u32) -> Result<OwnedFd, Errno> {
+    // SAFETY: path is NUL-terminated; the mode argument is read as an int.
+    let fd = check(unsafe { libc::openat(dirfd, path.as_ptr(), flags | libc::O_CLOEXEC, mode as libc::c_uint) })?;
+    Ok(owned(fd))
+}
+
+pub fn read(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: buf is valid for buf.len() bytes.
+    check_size(unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) })
+}
+
+pub fn write(fd: RawFd, buf: &[u8]) -> Result<usize, Errno> {
+    // SAFETY: buf is valid for buf.len() bytes.
+    check_size(unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) })
+}
+
+pub fn pread(fd: RawFd, buf: &mut [u8], offset: i64) -> Result<usize, Errno> {
+    // SAFETY: buf is valid for buf.len() bytes.
+    check_size(unsafe { libc::pread64(fd, buf.as_mut_ptr().cast(), buf.len(), offset) })
+}
+
+pub fn pwrite(fd: RawFd, buf: &[u8], offset: i64) -> Result<usize, Errno> {
+    // SAFETY: buf is valid for buf.len() bytes.
+    check_size(unsafe { libc::pwrite64(fd, buf.as_ptr().cast(), buf.len(), offset) })
+}
+
+pub fn lseek(fd: RawFd, offset: i64, whence: i32) -> Result<u64, Errno> {
+    // SAFETY: no pointers.
+    let r = unsafe { libc::lseek64(fd, offset, whence) };
+    if r < 0 {
+        Err(Errno::last())
+    } else {
+        Ok(r as u64)
+    }
+}
+
+pub fn fstat(fd: RawFd) -> Result<libc::stat64, Errno> {
+    // SAFETY: st is a valid out-parameter; zeroed is a valid stat64.
+    let mut st: libc::stat64 = unsafe { std::mem::zeroed() };
+    check(unsafe { libc::fstat64(fd, &mut st) })?;
+    Ok(st)
+}
+
+pub fn fstatat(dirfd: RawFd, path: &CStr, flags: i32) -> Result<libc::stat64, Errno> {
+    // SAFETY: as for fstat; path is NUL-terminated.
+    let mut st: libc::stat64 = unsafe { std::mem::zeroed() };
+    check(unsafe { libc::fstatat64(dirfd, path.as_ptr(), &mut st, flags) })?;
+    Ok(st)
+}
+
+/// Size of struct statx, the same on every architecture.
+pub const STATX_SIZE: usize = 256;
+
+/// statx(2), raw: the buffer is the kernel's struct statx.
+pub fn statx(dirfd: RawFd, path: &CStr, flags: i32, mask: u32) -> Result<[u8; STATX_SIZE], Errno> {
+    let mut buf = [0u8; STATX_SIZE];
+    // SAFETY: buf has room for a struct statx; path is NUL-terminated.
+    check_long(unsafe {
+        libc::syscall(libc::SYS_statx, dirfd, path.as_ptr(), flags, mask, buf.as_mut_ptr())
+    })?;
+    Ok(buf)
+}
+
+/// getdents64(2): whole linux_dirent64 records into `buf`.
+pub fn getdents64(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: buf is valid for buf.len() bytes.
+    let r = unsafe { libc::syscall(libc::SYS_getdents64, fd, buf.as_mut_ptr(), buf.len()) };
+    check_long(r).map(|n| n as usize)
+}
+
+pub fn mkdirat(dirfd: RawFd, path: &CStr, mode: u32) -> Result<(), Errno> {
+    // SAFETY: path is NUL-terminated.
+    check(unsafe { libc::mkdirat(dirfd, path.as_ptr(), mode as libc::mode_t) }).map(drop)
+}
+
+pub fn unlinkat(dirfd: RawFd, path: &CStr, flags: i32) -> Result<(), Errno> {
+    // SAFETY: path is NUL-terminated.
+    check(unsafe { libc::unlinkat(dirfd, path.as_ptr(), flags) }).map(drop)
+}
+
+pub fn renameat2(olddir: RawFd, old: &CStr, newdir: RawFd, new: &CStr, flags: u32) -> Result<(), Errno> {
+    // SAFETY: both paths are NUL-terminated.
+    check_long(unsafe { libc::syscall(libc::SYS_renameat2, olddir, old.as_ptr(), newdir, new.as_ptr(), flags) })
+        .map(drop)
+}
+
+/// faccessat2(2); hosts older than Linux 5.8 lack it, and there plain
+/// faccessat (which has no flags) is used when no flags are given.
+pub fn faccessat(dirfd: RawFd, path: &CStr, mode: i32, flags: i32) -> Result<(), Errno> {
+    // SAFETY: path is NUL-terminated.
+    let r = check_long(unsafe { libc::syscall(libc::SYS_faccessat2, dirfd, path.as_ptr(), mode, flags) });
+    match r {
+        Err(Errno::ENOSYS) if flags == 0 => {
+            // SAFETY: as above.
+            check_long(unsafe { libc::syscall(libc::SYS_faccessat, dirfd, path.as_ptr(), mode) }).map(drop)
+        }
+        r => r.map(drop),
+    }
+}
+
+pub fn readlinkat(dirfd: RawFd, path: &CStr, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: buf is valid for buf.len() bytes; path is NUL-terminated.
+    check_size(unsafe { libc::readlinkat(dirfd, path.as_ptr(), buf.as_mut_ptr().cast(), buf.len()) })
+}
+
+/// The path a descriptor refers to, from /proc/self/fd.
+pub fn fd_path(fd: &impl AsRawFd) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStringExt;
+    std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())).ok().map(|p| p.into_os_string().into_vec())
+}
+
+/// A new descriptor for the same open file, close-on-exec on the host.
+pub fn dup(fd: RawFd) -> Result<OwnedFd, Errno> {
+    // SAFETY: no pointers.
+    Ok(owned(check(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) })?))
+}
+
+/// fcntl with an integer argument (F_GETFL, F_SETFL, F_GETPIPE_SZ...).
+pub fn fcntl_int(fd: RawFd, cmd: i32, arg: i32) -> Result<i32, Errno> {
+    // SAFETY: these commands take an int, not a pointer.
+    check(unsafe { libc::fcntl(fd, cmd, arg) })
+}
+
+/// Size of struct flock, the same on riscv64, x86-64 and AArch64.
+pub const FLOCK_SIZE: usize = 32;
+
+/// F_GETLK / F_SETLK / F_SETLKW / F_OFD_*: `lock` is a struct flock.
+pub fn fcntl_lock(fd: RawFd, cmd: i32, lock: &mut [u8; FLOCK_SIZE]) -> Result<(), Errno> {
+    // SAFETY: lock has the size of struct flock, which these commands read
+    // and write; the buffer is aligned enough for the kernel's copy.
+    check(unsafe { libc::fcntl(fd, cmd, lock.as_mut_ptr()) }).map(drop)
+}
+
+/// Size of the kernel's struct termios (asm-generic termbits: 4 flag words,
+/// c_line, 19 control characters).
+pub const TERMIOS_SIZE: usize = 36;
+
+/// TCGETS: the terminal settings, or ENOTTY.
+pub fn tcgets(fd: RawFd) -> Result<[u8; TERMIOS_SIZE], Errno> {
+    // Room to spare in case a host kernel's struct is larger.
+    let mut buf = [0u8; 64];
+    // SAFETY: buf is larger than struct termios.
+    check(unsafe { libc::ioctl(fd, libc::TCGETS, buf.as_mut_ptr()) })?;
+    let mut out = [0u8; TERMIOS_SIZE];
+    out.copy_from_slice(&buf[..TERMIOS_SIZE]);
+    Ok(out)
+}
+
+/// TIOCGWINSZ: struct winsize (rows, cols, xpixel, ypixel as u16).
+pub fn winsize(fd: RawFd) -> Result<[u8; 8], Errno> {
+    let mut buf = [0u8; 8];
+    // SAFETY: buf has the size of struct winsize.
+    check(unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, buf.as_mut_ptr()) })?;
+    Ok(buf)
+}
+
+/// FIONREAD: bytes ready to read.
+pub fn fionread(fd: RawFd) -> Result<i32, Errno> {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int.
+    check(unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) })?;
+    Ok(n)
+}
+
+pub fn pipe2(flags: i32) -> Result<(OwnedFd, OwnedFd), Errno> {
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: fds has room for two descriptors.
+    check(unsafe { libc::pipe2(fds.as_mut_ptr(), flags | libc::O_CLOEXEC) })?;
+    Ok((owned(fds[0]), owned(fds[1])))
+}
+
+/// Fill `buf` from the host's random source (getrandom, urandom pool).
+pub fn getrandom(buf: &mut [u8]) -> Result<(), Errno> {
+    let mut done = 0;
+    while done < buf.len() {
+        let rest = &mut buf[done..];
+        // SAFETY: rest is valid for rest.len() bytes.
+        match check_size(unsafe { libc::getrandom(rest.as_mut_ptr().cast(), rest.len(), 0) }) {
+            Ok(n) => done += n,
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// clock_gettime(2) as (seconds, nanoseconds).
+pub fn clock_gettime(clock: libc::clockid_t) -> Result<(i64, i64), Errno> {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: ts is a valid out-parameter.
+    check(unsafe { libc::clock_gettime(clock, &mut ts) })?;
+    Ok((ts.tv_sec, ts.tv_nsec))
+}
+
+pub fn clock_getres(clock: libc::clockid_t) -> Result<(i64, i64), Errno> {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: ts is a valid out-parameter.
+    check(unsafe { libc::clock_getres(clock, &mut ts) })?;
+    Ok((ts.tv_sec, ts.tv_nsec))
+}
+
+/// The host's node name (uname's nodename), without the NUL.
+pub fn nodename() -> Vec<u8> {
+    // SAFETY: zeroed is a valid utsname; uname fills it.
+    let mut u: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: u is a valid out-parameter.
+    if unsafe { libc::uname(&mut u) } != 0 {
+        return b"localhost".to_vec();
+    }
+    u.nodename.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect()
+}
+
+pub fn sysinfo() -> Result<libc::sysinfo, Errno> {
+    // SAFETY: zeroed is a valid sysinfo; the call fills it.
+    let mut si: libc::sysinfo = unsafe { std::mem::zeroed() };
+    check(unsafe { libc::sysinfo(&mut si) })?;
+    Ok(si)
+}
+
+/// The real and effective user and group ids and the process ids.
+pub struct HostIds {
+    pub uid: u32,
+    pub euid: u32,
+    pub gid: u32,
+    pub egid: u32,
+    pub pid: i32,
+    pub ppid: i32,
+}
+
+pub fn ids() -> HostIds {
+    // SAFETY: these calls take no arguments and cannot fail.
+    unsafe {
+        HostIds {
+            uid: libc::getuid(),
+            euid: libc::geteuid(),
+            gid: libc::getgid(),
+            egid: libc::getegid(),
+            pid: libc::getpid(),
+            ppid: libc::getppid(),
+        }
+    }
+}
+
+/// TCSETS / TCSETSW / TCSETSF with a kernel struct termios.
+pub fn tcsets(fd: RawFd, req: libc::Ioctl, termios: &[u8; TERMIOS_SIZE]) -> Result<(), Errno> {
+    // SAFETY: termios has the size of the kernel's struct termios, which
+    // these requests only read.
+    check(unsafe { libc::ioctl(fd, req, termios.as_ptr()) }).map(drop)
+}
+
+pub fn ftruncate(fd: RawFd, len: i64) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::ftruncate64(fd, len) }).map(drop)
+}
+
+pub fn fsync(fd: RawFd) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::fsync(fd) }).map(drop)
+}
+
+/// getrlimit(2) of the host process, None for an unknown resource.
+pub fn getrlimit(resource: u32) -> Option<(u64, u64)> {
+    let mut r = libc::rlimit64 { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: r is a valid out-parameter.
+    let ok = unsafe { libc::getrlimit64(resource as _, &mut r) } == 0;
+    ok.then_some((r.rlim_cur, r.rlim_max))
+}
+
+pub fn fchmod(fd: RawFd, mode: u32) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::fchmod(fd, mode as libc::mode_t) }).map(drop)
+}
+
+/// fchmodat2(2), or fchmodat(2) (no flags) on hosts before Linux 6.6.
+pub fn fchmodat(dirfd: RawFd, path: &CStr, mode: u32, flags: i32) -> Result<(), Errno> {
+    // SAFETY: path is NUL-terminated.
+    let r = check_long(unsafe { libc::syscall(libc::SYS_fchmodat2, dirfd, path.as_ptr(), mode, flags) });
+    match r {
+        Err(Errno::ENOSYS) if flags == 0 => {
+            // SAFETY: as above.
+            check_long(unsafe { libc::syscall(libc::SYS_fchmodat, dirfd, path.as_ptr(), mode) }).map(drop)
+        }
+        r => r.map(drop),
+    }
+}
+
+pub fn fchown(fd: RawFd, uid: u32, gid: u32) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::fchown(fd, uid, gid) }).map(drop)
+}
+
+pub fn fchownat(dirfd: RawFd, path: &CStr, uid: u32, gid: u32, flags: i32) -> Result<(), Errno> {
+    // SAFETY: path is NUL-terminated.
+    check(unsafe { libc::fchownat(dirfd, path.as_ptr(), uid, gid, flags) }).map(drop)
+}
+
+/// utimensat(2), raw: `path` None is the kernel's NULL path (the
+/// descriptor itself), `times` None sets both times to now.
+pub fn utimensat(dirfd: RawFd, path: Option<&CStr>, times: Option<&[u8; 32]>, flags: i32) -> Result<(), Errno> {
+    let p = path.map_or(std::ptr::null(), |p| p.as_ptr());
+    let t = times.map_or(std::ptr::null(), |t| t.as_ptr());
+    // SAFETY: p is null or NUL-terminated; t is null or two struct
+    // timespec (16 bytes each on 64-bit Linux).
+    check_long(unsafe { libc::syscall(libc::SYS_utimensat, dirfd, p, t, flags) }).map(drop)
+}
+
+pub fn linkat(olddir: RawFd, old: &CStr, newdir: RawFd, new: &CStr, flags: i32) -> Result<(), Errno> {
+    // SAFETY: both paths are NUL-terminated.
+    check(unsafe { libc::linkat(olddir, old.as_ptr(), newdir, new.as_ptr(), flags) }).map(drop)
+}
+
+pub fn symlinkat(target: &CStr, newdir: RawFd, link: &CStr) -> Result<(), Errno> {
+    // SAFETY: both paths are NUL-terminated.
+    check(unsafe { libc::symlinkat(target.as_ptr(), newdir, link.as_ptr()) }).map(drop)
+}
+
+/// Size of the kernel's struct statfs on 64-bit Linux (the asm-generic
+/// layout, which x86-64 and AArch64 share with riscv64).
+pub const STATFS_SIZE: usize = 120;
+
+pub fn fstatfs(fd: RawFd) -> Result<[u8; STATFS_SIZE], Errno> {
+    let mut buf = [0u8; STATFS_SIZE];
+    // SAFETY: buf has the size of the kernel's struct statfs.
+    check_long(unsafe { libc::syscall(libc::SYS_fstatfs, fd, buf.as_mut_ptr()) })?;
+    Ok(buf)
+}
+
+/// Size of struct rusage on 64-bit Linux: two timevals and 14 longs.
+pub const RUSAGE_SIZE: usize = 144;
+
+/// getrusage(RUSAGE_THREAD): the resources of the thread running the guest.
+pub fn thread_rusage() -> Result<[u8; RUSAGE_SIZE], Errno> {
+    let mut buf = [0u8; RUSAGE_SIZE];
+    // SAFETY: buf has the size of the kernel's struct rusage.
+    check_long(unsafe { libc::syscall(libc::SYS_getrusage, libc::RUSAGE_THREAD, buf.as_mut_ptr()) })?;
+    Ok(buf)
+}
+
+pub fn truncate(path: &CStr, len: i64) -> Result<(), Errno> {
+    // SAFETY: path is NUL-terminated.
+    check(unsafe { libc::truncate64(path.as_ptr(), len) }).map(drop)
+}
+
+pub fn statfs(path: &CStr) -> Result<[u8; STATFS_SIZE], Errno> {
+    let mut buf = [0u8; STATFS_SIZE];
+    // SAFETY: path is NUL-terminated; buf has the size of struct statfs.
+    check_long(unsafe { libc::syscall(libc::SYS_statfs, path.as_ptr(), buf.as_mut_ptr()) })?;
+    Ok(buf)
+}

@@ -1,0 +1,226 @@
+//! The syscall table: numbers of the RISC-V (asm-generic) table and their
+//! handlers, by topic in the submodules.
+//!
+//! A handler takes the process, guest memory and a0..a5, and returns the
+//! value for a0 or an errno. Numbers riscv64 Linux does not have, or that
+//! are not implemented, return -ENOSYS and are counted.
+
+mod desc;
+mod fs;
+mod fsattr;
+mod futex;
+mod hwprobe;
+mod io;
+mod mem;
+pub(super) mod oflags;
+mod proc;
+mod remap;
+mod signal;
+mod stat;
+mod time;
+
+pub use fs::{exe_path, Cwd};
+pub use mem::Brk;
+pub use proc::{Limits, RLIMIT_NOFILE};
+pub use signal::Signals;
+
+use super::errno::SysResult;
+use super::Process;
+use crate::mem::Memory;
+
+/// a0..a5.
+pub type Args = [u64; 6];
+
+/// Syscall numbers (include/uapi/asm-generic/unistd.h; riscv64 defines
+/// __ARCH_WANT_NEW_STAT and __ARCH_WANT_SET_GET_RLIMIT, and has no
+/// renameat: its libc uses renameat2).
+pub mod nr {
+    pub const GETCWD: u64 = 17;
+    pub const DUP: u64 = 23;
+    pub const DUP3: u64 = 24;
+    pub const FCNTL: u64 = 25;
+    pub const IOCTL: u64 = 29;
+    pub const MKDIRAT: u64 = 34;
+    pub const UNLINKAT: u64 = 35;
+    pub const SYMLINKAT: u64 = 36;
+    pub const LINKAT: u64 = 37;
+    pub const STATFS: u64 = 43;
+    pub const FSTATFS: u64 = 44;
+    pub const TRUNCATE: u64 = 45;
+    pub const FTRUNCATE: u64 = 46;
+    pub const FACCESSAT: u64 = 48;
+    pub const CHDIR: u64 = 49;
+    pub const FCHDIR: u64 = 50;
+    pub const FCHMOD: u64 = 52;
+    pub const FCHMODAT: u64 = 53;
+    pub const FCHOWNAT: u64 = 54;
+    pub const FCHOWN: u64 = 55;
+    pub const OPENAT: u64 = 56;
+    pub const CLOSE: u64 = 57;
+    pub const PIPE2: u64 = 59;
+    pub const GETDENTS64: u64 = 61;
+    pub const LSEEK: u64 = 62;
+    pub const READ: u64 = 63;
+    pub const WRITE: u64 = 64;
+    pub const READV: u64 = 65;
+    pub const WRITEV: u64 = 66;
+    pub const PREAD64: u64 = 67;
+    pub const PWRITE64: u64 = 68;
+    pub const PREADV: u64 = 69;
+    pub const PWRITEV: u64 = 70;
+    pub const READLINKAT: u64 = 78;
+    pub const NEWFSTATAT: u64 = 79;
+    pub const FSTAT: u64 = 80;
+    pub const FSYNC: u64 = 82;
+    pub const FDATASYNC: u64 = 83;
+    pub const UTIMENSAT: u64 = 88;
+    pub const EXIT: u64 = 93;
+    pub const EXIT_GROUP: u64 = 94;
+    pub const SET_TID_ADDRESS: u64 = 96;
+    pub const FUTEX: u64 = 98;
+    pub const SET_ROBUST_LIST: u64 = 99;
+    pub const GET_ROBUST_LIST: u64 = 100;
+    pub const NANOSLEEP: u64 = 101;
+    pub const CLOCK_GETTIME: u64 = 113;
+    pub const CLOCK_GETRES: u64 = 114;
+    pub const CLOCK_NANOSLEEP: u64 = 115;
+    pub const SCHED_GETAFFINITY: u64 = 123;
+    pub const SCHED_YIELD: u64 = 124;
+    pub const SIGALTSTACK: u64 = 132;
+    pub const RT_SIGACTION: u64 = 134;
+    pub const RT_SIGPROCMASK: u64 = 135;
+    pub const UNAME: u64 = 160;
+    pub const GETRLIMIT: u64 = 163;
+    pub const SETRLIMIT: u64 = 164;
+    pub const GETRUSAGE: u64 = 165;
+    pub const UMASK: u64 = 166;
+    pub const GETTIMEOFDAY: u64 = 169;
+    pub const GETPID: u64 = 172;
+    pub const GETPPID: u64 = 173;
+    pub const GETUID: u64 = 174;
+    pub const GETEUID: u64 = 175;
+    pub const GETGID: u64 = 176;
+    pub const GETEGID: u64 = 177;
+    pub const GETTID: u64 = 178;
+    pub const SYSINFO: u64 = 179;
+    pub const BRK: u64 = 214;
+    pub const MUNMAP: u64 = 215;
+    pub const MREMAP: u64 = 216;
+    pub const MMAP: u64 = 222;
+    pub const MPROTECT: u64 = 226;
+    pub const MSYNC: u64 = 227;
+    pub const MADVISE: u64 = 233;
+    pub const RISCV_HWPROBE: u64 = 258;
+    pub const RISCV_FLUSH_ICACHE: u64 = 259;
+    pub const PRLIMIT64: u64 = 261;
+    pub const RENAMEAT2: u64 = 276;
+    pub const GETRANDOM: u64 = 278;
+    pub const STATX: u64 = 291;
+    pub const RSEQ: u64 = 293;
+    pub const FACCESSAT2: u64 = 439;
+    pub const FCHMODAT2: u64 = 452;
+}
+
+type Handler = fn(&mut Process, &mut Memory, Args) -> SysResult;
+
+/// What a syscall number does.
+pub enum Action {
+    Call(Handler),
+    Exit,
+    FlushIcache,
+    /// Known, deliberately not supported: -ENOSYS without being counted
+    /// as unknown (the caller has a fallback).
+    Unsupported,
+    Unknown,
+}
+
+pub fn lookup(number: u64) -> Action {
+    use Action::Call;
+    match number {
+        nr::GETCWD => Call(fs::sys_getcwd),
+        nr::DUP => Call(desc::sys_dup),
+        nr::DUP3 => Call(desc::sys_dup3),
+        nr::FCNTL => Call(desc::sys_fcntl),
+        nr::IOCTL => Call(desc::sys_ioctl),
+        nr::MKDIRAT => Call(fs::sys_mkdirat),
+        nr::UNLINKAT => Call(fs::sys_unlinkat),
+        nr::SYMLINKAT => Call(fsattr::sys_symlinkat),
+        nr::LINKAT => Call(fsattr::sys_linkat),
+        nr::STATFS => Call(fsattr::sys_statfs),
+        nr::FSTATFS => Call(fsattr::sys_fstatfs),
+        nr::TRUNCATE => Call(fsattr::sys_truncate),
+        nr::FTRUNCATE => Call(fsattr::sys_ftruncate),
+        nr::FACCESSAT => Call(fs::sys_faccessat),
+        nr::CHDIR => Call(fs::sys_chdir),
+        nr::FCHDIR => Call(fs::sys_fchdir),
+        nr::FCHMOD => Call(fsattr::sys_fchmod),
+        nr::FCHMODAT => Call(fsattr::sys_fchmodat),
+        nr::FCHOWNAT => Call(fsattr::sys_fchownat),
+        nr::FCHOWN => Call(fsattr::sys_fchown),
+        nr::OPENAT => Call(fs::sys_openat),
+        nr::CLOSE => Call(desc::sys_close),
+        nr::PIPE2 => Call(desc::sys_pipe2),
+        nr::GETDENTS64 => Call(fs::sys_getdents64),
+        nr::LSEEK => Call(io::sys_lseek),
+        nr::READ => Call(io::sys_read),
+        nr::WRITE => Call(io::sys_write),
+        nr::READV => Call(io::sys_readv),
+        nr::WRITEV => Call(io::sys_writev),
+        nr::PREAD64 => Call(io::sys_pread64),
+        nr::PWRITE64 => Call(io::sys_pwrite64),
+        nr::PREADV => Call(io::sys_preadv),
+        nr::PWRITEV => Call(io::sys_pwritev),
+        nr::READLINKAT => Call(fs::sys_readlinkat),
+        nr::NEWFSTATAT => Call(fs::sys_newfstatat),
+        nr::FSTAT => Call(fs::sys_fstat),
+        nr::UTIMENSAT => Call(fsattr::sys_utimensat),
+        nr::FSYNC | nr::FDATASYNC => Call(fsattr::sys_fsync),
+        nr::EXIT | nr::EXIT_GROUP => Action::Exit,
+        nr::SET_TID_ADDRESS => Call(proc::sys_set_tid_address),
+        nr::FUTEX => Call(futex::sys_futex),
+        nr::SET_ROBUST_LIST => Call(proc::sys_set_robust_list),
+        nr::GET_ROBUST_LIST => Call(proc::sys_get_robust_list),
+        nr::NANOSLEEP => Call(time::sys_nanosleep),
+        nr::CLOCK_GETTIME => Call(time::sys_clock_gettime),
+        nr::CLOCK_GETRES => Call(time::sys_clock_getres),
+        nr::CLOCK_NANOSLEEP => Call(time::sys_clock_nanosleep),
+        nr::SCHED_GETAFFINITY => Call(proc::sys_sched_getaffinity),
+        nr::SCHED_YIELD => Call(proc::sys_sched_yield),
+        nr::SIGALTSTACK => Call(signal::sys_sigaltstack),
+        nr::RT_SIGACTION => Call(signal::sys_rt_sigaction),
+        nr::RT_SIGPROCMASK => Call(signal::sys_rt_sigprocmask),
+        nr::UNAME => Call(proc::sys_uname),
+        nr::GETRLIMIT => Call(proc::sys_getrlimit),
+        nr::SETRLIMIT => Call(proc::sys_setrlimit),
+        nr::GETRUSAGE => Call(proc::sys_getrusage),
+        nr::UMASK => Call(proc::sys_umask),
+        nr::GETTIMEOFDAY => Call(time::sys_gettimeofday),
+        nr::GETPID => Call(proc::sys_getpid),
+        nr::GETPPID => Call(proc::sys_getppid),
+        nr::GETUID => Call(proc::sys_getuid),
+        nr::GETEUID => Call(proc::sys_geteuid),
+        nr::GETGID => Call(proc::sys_getgid),
+        nr::GETEGID => Call(proc::sys_getegid),
+        nr::GETTID => Call(proc::sys_gettid),
+        nr::SYSINFO => Call(proc::sys_sysinfo),
+        nr::BRK => Call(mem::sys_brk),
+        nr::MUNMAP => Call(mem::sys_munmap),
+        nr::MREMAP => Call(remap::sys_mremap),
+        nr::MMAP => Call(mem::sys_mmap),
+        nr::MPROTECT => Call(mem::sys_mprotect),
+        nr::MSYNC => Call(mem::sys_msync),
+        nr::MADVISE => Call(mem::sys_madvise),
+        nr::RISCV_HWPROBE => Call(hwprobe::sys_riscv_hwprobe),
+        nr::RISCV_FLUSH_ICACHE => Action::FlushIcache,
+        nr::PRLIMIT64 => Call(proc::sys_prlimit64),
+        nr::RENAMEAT2 => Call(fs::sys_renameat2),
+        nr::GETRANDOM => Call(proc::sys_getrandom),
+        nr::STATX => Call(fs::sys_statx),
+        // Restartable sequences are optional: glibc carries on without
+        // them when registration fails with ENOSYS.
+        nr::RSEQ => Action::Unsupported,
+        nr::FACCESSAT2 => Call(fs::sys_faccessat2),
+        nr::FCHMODAT2 => Call(fsattr::sys_fchmodat2),
+        _ => Action::Unknown,
+    }
+}
