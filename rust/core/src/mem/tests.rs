@@ -1,1 +1,137 @@
 use super::*;
+
+const BASE: u64 = 0x10000;
+
+fn mapped(perms: Perms) -> Memory {
+    let mut m = Memory::new();
+    m.map(BASE, 4 * PAGE_SIZE, perms, "test").unwrap();
+    m
+}
+
+#[test]
+fn fresh_pages_read_zero_and_cost_nothing_until_touched() {
+    let mut m = Memory::new();
+    m.map(BASE, 1 << 30, Perms::RW, "big").unwrap();
+    assert_eq!(m.resident_bytes(), 0);
+    assert_eq!(m.read_u64(BASE + 12345).unwrap(), 0);
+    m.write_u32(BASE + (1 << 20), 7).unwrap();
+    assert_eq!(m.resident_bytes(), 2 * PAGE_SIZE);
+}
+
+#[test]
+fn round_trip_every_width_little_endian() {
+    let mut m = mapped(Perms::RW);
+    m.write_u64(BASE, 0x0807_0605_0403_0201).unwrap();
+    assert_eq!(m.read_u8(BASE).unwrap(), 1);
+    assert_eq!(m.read_u16(BASE + 1).unwrap(), 0x0302);
+    assert_eq!(m.read_u32(BASE + 4).unwrap(), 0x0807_0605);
+    let mut b = [0u8; 8];
+    m.read_bytes(BASE, &mut b).unwrap();
+    assert_eq!(b, [1, 2, 3, 4, 5, 6, 7, 8]);
+}
+
+#[test]
+fn misaligned_access_across_a_page_boundary() {
+    let mut m = mapped(Perms::RW);
+    let a = BASE + PAGE_SIZE - 3;
+    m.write_u64(a, 0x1122_3344_5566_7788).unwrap();
+    assert_eq!(m.read_u64(a).unwrap(), 0x1122_3344_5566_7788);
+    assert_eq!(m.read_u8(BASE + PAGE_SIZE).unwrap(), 0x55);
+}
+
+#[test]
+fn faults_name_address_access_and_kind() {
+    let mut m = mapped(Perms::R);
+    assert_eq!(
+        m.write_u8(BASE + 5, 1),
+        Err(MemFault { addr: BASE + 5, access: Access::Write, kind: FaultKind::Protection })
+    );
+    assert_eq!(
+        m.read_u32(BASE - 4),
+        Err(MemFault { addr: BASE - 4, access: Access::Read, kind: FaultKind::Unmapped })
+    );
+    assert_eq!(m.fetch_u16(BASE).unwrap_err().kind, FaultKind::Protection);
+    // An access straddling the end of the mapping fails at the first
+    // unmapped byte's page and has no partial effect.
+    let end = BASE + 4 * PAGE_SIZE;
+    let mut w = mapped(Perms::RW);
+    assert_eq!(w.write_u32(end - 2, 0xffff_ffff).unwrap_err().addr, end);
+    assert_eq!(w.read_u16(end - 2).unwrap(), 0);
+}
+
+#[test]
+fn addresses_beyond_the_space_fault_without_overflow() {
+    let mut m = mapped(Perms::RW);
+    assert!(m.read_u64(u64::MAX - 3).is_err());
+    let mut b = [0u8; 16];
+    assert!(m.read_bytes(u64::MAX - 7, &mut b).is_err());
+    assert_eq!(m.map(u64::MAX & !PAGE_MASK, PAGE_SIZE, Perms::RW, ""), Err(MapError::OutOfRange));
+    assert_eq!(m.map(BASE + 1, PAGE_SIZE, Perms::RW, ""), Err(MapError::Misaligned));
+}
+
+#[test]
+fn unmap_and_protect_take_effect_through_the_tlb() {
+    let mut m = mapped(Perms::RW);
+    m.write_u64(BASE + PAGE_SIZE, 42).unwrap();
+    assert_eq!(m.read_u64(BASE + PAGE_SIZE).unwrap(), 42); // now cached
+    m.protect(BASE + PAGE_SIZE, PAGE_SIZE, Perms::R).unwrap();
+    assert_eq!(m.write_u64(BASE + PAGE_SIZE, 1).unwrap_err().kind, FaultKind::Protection);
+    assert_eq!(m.read_u64(BASE + PAGE_SIZE).unwrap(), 42);
+    m.unmap(BASE + PAGE_SIZE, PAGE_SIZE).unwrap();
+    assert_eq!(m.read_u64(BASE + PAGE_SIZE).unwrap_err().kind, FaultKind::Unmapped);
+    assert!(m.is_mapped(BASE, PAGE_SIZE));
+    assert!(!m.is_mapped(BASE, 2 * PAGE_SIZE));
+    // Remapping gives fresh zero pages.
+    m.map(BASE + PAGE_SIZE, PAGE_SIZE, Perms::RW, "").unwrap();
+    assert_eq!(m.read_u64(BASE + PAGE_SIZE).unwrap(), 0);
+    assert_eq!(m.protect(BASE, 8 * PAGE_SIZE, Perms::R), Err(MapError::NotMapped));
+}
+
+#[test]
+fn regions_split_and_report_names() {
+    let mut m = mapped(Perms::RW);
+    m.protect(BASE + PAGE_SIZE, PAGE_SIZE, Perms::RX).unwrap();
+    let spans: Vec<_> = m.regions().map(|r| (r.start, r.end, r.perms)).collect();
+    assert_eq!(
+        spans,
+        vec![
+            (BASE, BASE + PAGE_SIZE, Perms::RW),
+            (BASE + PAGE_SIZE, BASE + 2 * PAGE_SIZE, Perms::RX),
+            (BASE + 2 * PAGE_SIZE, BASE + 4 * PAGE_SIZE, Perms::RW),
+        ]
+    );
+    assert_eq!(m.region_at(BASE + 3 * PAGE_SIZE).unwrap().name, "test");
+}
+
+#[test]
+fn find_free_searches_top_down_between_bounds() {
+    let mut m = Memory::new();
+    m.map(0x20000, PAGE_SIZE, Perms::RW, "").unwrap();
+    assert_eq!(m.find_free(PAGE_SIZE, 0x10000, 0x21000), Some(0x1f000));
+    assert_eq!(m.find_free(0x10000, 0x10000, 0x21000), Some(0x10000));
+    assert_eq!(m.find_free(0x20000, 0x10000, 0x21000), None);
+    assert_eq!(m.find_free(PAGE_SIZE, 0x10000, 0x40000), Some(0x3f000));
+}
+
+#[test]
+fn writes_to_code_pages_are_reported_once() {
+    let mut m = mapped(Perms::RWX);
+    m.fetch_u32(BASE).unwrap();
+    m.mark_code_page(BASE);
+    m.write_u32(BASE + PAGE_SIZE, 1).unwrap();
+    assert!(!m.has_dirty_code());
+    m.write_u32(BASE + 8, 1).unwrap();
+    assert_eq!(m.take_dirty_code_pages(), vec![BASE >> 12]);
+    m.write_u32(BASE + 8, 2).unwrap();
+    assert!(!m.has_dirty_code());
+}
+
+#[test]
+fn read_cstr_stops_at_nul_or_limit() {
+    let mut m = mapped(Perms::RW);
+    m.write_bytes(BASE, b"hello\0world").unwrap();
+    assert_eq!(m.read_cstr(BASE, 100).unwrap(), b"hello");
+    assert!(m.read_cstr(BASE + 6, 3).is_err());
+    m.write_u8(BASE + 4 * PAGE_SIZE - 1, b'x').unwrap();
+    assert_eq!(m.read_cstr(BASE + 4 * PAGE_SIZE - 1, 10).unwrap_err().addr, BASE + 4 * PAGE_SIZE);
+}

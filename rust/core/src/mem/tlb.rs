@@ -14,8 +14,10 @@ pub struct Tlb {
 }
 
 // SAFETY: the raw pointers refer to pages owned by the same `Memory`; the TLB
-// moves between threads only together with that memory.
+// moves between threads only together with that memory, and the pages are
+// only accessed through `&mut Memory`.
 unsafe impl Send for Tlb {}
+unsafe impl Sync for Tlb {}
 
 impl Tlb {
     pub fn new() -> Self {

@@ -1,0 +1,137 @@
+//! Why a run stopped.
+
+use crate::hart::Exception;
+use crate::mem::Access;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopKind {
+    /// The guest called exit or exit_group.
+    Exited,
+    /// The instruction budget ran out; the machine can run on.
+    Budget,
+    /// The guest was killed by a synchronous fault (a signal).
+    Fault,
+}
+
+impl StopKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopKind::Exited => "exited",
+            StopKind::Budget => "budget",
+            StopKind::Fault => "fault",
+        }
+    }
+}
+
+/// Linux signal numbers of the faults a guest can die of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
+pub enum Signal {
+    Sigill = 4,
+    Sigtrap = 5,
+    Sigbus = 7,
+    Sigsegv = 11,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Sigill => "SIGILL",
+            Signal::Sigtrap => "SIGTRAP",
+            Signal::Sigbus => "SIGBUS",
+            Signal::Sigsegv => "SIGSEGV",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StopReason {
+    pub kind: StopKind,
+    /// The exit status: the guest's own, or 128 + signal for a fault (as a
+    /// shell reports it).
+    pub exit_code: Option<i32>,
+    pub signal: Option<Signal>,
+    /// pc of the exiting ecall, of the faulting instruction, or of the next
+    /// instruction to run after a budget stop.
+    pub pc: u64,
+    pub fault_addr: Option<u64>,
+    pub access: Option<Access>,
+    /// Raw bits of an illegal instruction.
+    pub bits: Option<u32>,
+    pub message: String,
+}
+
+impl StopReason {
+    pub fn exited(code: i32, pc: u64) -> Self {
+        StopReason {
+            kind: StopKind::Exited,
+            exit_code: Some(code),
+            signal: None,
+            pc,
+            fault_addr: None,
+            access: None,
+            bits: None,
+            message: format!("exited with status {code}"),
+        }
+    }
+
+    pub fn budget(pc: u64) -> Self {
+        StopReason {
+            kind: StopKind::Budget,
+            exit_code: None,
+            signal: None,
+            pc,
+            fault_addr: None,
+            access: None,
+            bits: None,
+            message: format!("instruction budget exhausted at pc {pc:#x}"),
+        }
+    }
+
+    /// The stop of a guest killed by exception `e` at `pc`. `mapped` tells
+    /// whether the faulting address lies in a mapping (permission fault) or
+    /// not (nothing mapped there).
+    pub fn from_exception(e: Exception, pc: u64, mapped: bool) -> Self {
+        use Exception::*;
+        let (signal, access) = match e {
+            IllegalInstruction(_) => (Signal::Sigill, None),
+            Breakpoint(_) => (Signal::Sigtrap, None),
+            LoadMisaligned(_) => (Signal::Sigbus, Some(Access::Read)),
+            StoreMisaligned(_) => (Signal::Sigbus, Some(Access::Write)),
+            InstructionMisaligned(_) => (Signal::Sigbus, Some(Access::Fetch)),
+            InstructionAccessFault(_) | InstructionPageFault(_) => (Signal::Sigsegv, Some(Access::Fetch)),
+            LoadAccessFault(_) | LoadPageFault(_) => (Signal::Sigsegv, Some(Access::Read)),
+            StoreAccessFault(_) | StorePageFault(_) => (Signal::Sigsegv, Some(Access::Write)),
+            EcallFromU | EcallFromS | EcallFromM => (Signal::Sigill, None),
+        };
+        let bits = match e {
+            IllegalInstruction(b) => Some(b),
+            _ => None,
+        };
+        let fault_addr = access.map(|_| e.tval());
+        let message = match (signal, access, bits) {
+            (Signal::Sigill, _, Some(b)) => {
+                format!("{}: illegal instruction {b:#010x} at pc {pc:#x}", signal.name())
+            }
+            (_, Some(a), _) => {
+                let why = match (signal, mapped) {
+                    (Signal::Sigbus, _) => "misaligned atomic access",
+                    (_, true) => "permission denied",
+                    (_, false) => "unmapped address",
+                };
+                format!("{}: {} at {:#x} ({why}) at pc {pc:#x}", signal.name(), a.as_str(), e.tval())
+            }
+            _ => format!("{}: breakpoint at pc {pc:#x}", signal.name()),
+        };
+        StopReason {
+            kind: StopKind::Fault,
+            exit_code: Some(128 + signal as i32),
+            signal: Some(signal),
+            pc,
+            fault_addr,
+            access,
+            bits,
+            message,
+        }
+    }
+}
