@@ -1,0 +1,5 @@
+import sys
+
+from vmjit.cli import main
+
+sys.exit(main())

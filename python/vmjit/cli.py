@@ -1,0 +1,116 @@
+"""The `vmjit` command line: run and disassemble RISC-V programs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import resources
+from typing import List, Optional
+
+from vmjit import _core
+from vmjit.machine import ENGINES, Machine
+
+#: Exit status when --max-instructions stops the guest (as `timeout` uses).
+BUDGET_EXIT = 124
+
+
+def _demo_path() -> str:
+    return str(resources.files("vmjit") / "demo" / "hello.elf")
+
+
+def _print_stats(stats: dict) -> None:
+    seconds = stats["run_time"]
+    insns = stats["instructions"]
+    mips = insns / seconds / 1e6 if seconds > 0 else 0.0
+    accesses = stats["tlb_hits"] + stats["tlb_misses"]
+    hit_rate = 100.0 * stats["tlb_hits"] / accesses if accesses else 100.0
+    lines = [
+        f"engine:         {stats['engine']}",
+        f"instructions:   {insns}",
+        f"  interpreted:  {stats['interp_instructions']}",
+        f"  jit:          {stats['jit_instructions']}",
+        f"run time:       {seconds:.6f} s",
+        f"speed:          {mips:.1f} MIPS",
+        f"blocks decoded: {stats['blocks_decoded']}",
+        f"TLB hit rate:   {hit_rate:.2f}% ({stats['tlb_hits']} hits, {stats['tlb_misses']} misses)",
+        f"syscalls:       {stats['syscalls']}",
+    ]
+    unknown = stats["unknown_syscalls"]
+    if unknown:
+        listed = ", ".join(f"{nr} (x{n})" for nr, n in sorted(unknown.items()))
+        lines.append(f"unknown syscalls: {listed}")
+    else:
+        lines.append("unknown syscalls: none")
+    sys.stderr.write("".join(f"vmjit: {line}\n" for line in lines))
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    program = args.program
+    if program is None:
+        program = _demo_path()
+        sys.stderr.write(f"vmjit: no program given; running the bundled demo {program}\n")
+    argv = [program, *args.args]
+    try:
+        machine = Machine.linux(
+            program, argv=argv, stdin="inherit", stdout="inherit", stderr="inherit", engine=args.engine
+        )
+    except OSError as e:
+        sys.stderr.write(f"vmjit: cannot open {program}: {e.strerror}\n")
+        return 127
+    except _core.VmError as e:
+        sys.stderr.write(f"vmjit: {program}: {e}\n")
+        return 126
+    sys.stdout.flush()
+    stop = machine.run_sync(args.max_instructions)
+    if args.stats:
+        _print_stats(machine.stats)
+    if stop.kind == "exited":
+        return stop.exit_code & 0xFF
+    if stop.kind == "budget":
+        sys.stderr.write(f"vmjit: stopped after {args.max_instructions} instructions at pc {stop.pc:#x}\n")
+        return BUDGET_EXIT
+    sys.stderr.write(f"vmjit: guest killed: {stop.message}\n")
+    return stop.exit_code if stop.exit_code is not None else 1
+
+
+def _cmd_disasm(args: argparse.Namespace) -> int:
+    try:
+        with open(args.file, "rb") as f:
+            image = f.read()
+    except OSError as e:
+        sys.stderr.write(f"vmjit: cannot open {args.file}: {e.strerror}\n")
+        return 1
+    try:
+        text = _core.disassemble_elf(image)
+    except _core.VmError as e:
+        sys.stderr.write(f"vmjit: {args.file}: {e}\n")
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vmjit", description="A RISC-V (RV64GC) virtual machine.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a RISC-V Linux program")
+    run.add_argument("--engine", choices=ENGINES, default="auto", help="execution engine (default: auto)")
+    run.add_argument("--stats", action="store_true", help="print execution statistics to stderr")
+    run.add_argument("--max-instructions", type=int, default=None, metavar="N", help="stop after N instructions")
+    run.add_argument("program", nargs="?", help="the ELF executable (default: the bundled demo)")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
+    run.set_defaults(func=_cmd_run)
+
+    dis = sub.add_parser("disasm", help="disassemble the code of an ELF file")
+    dis.add_argument("file")
+    dis.set_defaults(func=_cmd_disasm)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""The public machine API, over the `vmjit._core` extension."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from typing import IO, Iterator, Mapping, Optional, Sequence, Union
+
+from vmjit import _core
+
+PathLike = Union[str, "os.PathLike[str]"]
+#: Where guest output goes: None captures it into ``Machine.stdout``/``stderr``,
+#: ``"inherit"`` writes to this process's own descriptor, a binary file object
+#: receives it after each run.
+OutputSpec = Union[None, str, IO[bytes]]
+
+ENGINES = ("auto", "jit", "interp")
+
+
+@dataclass(frozen=True)
+class StopReason:
+    """Why a run stopped.
+
+    ``kind`` is ``"exited"`` (the guest called exit), ``"budget"`` (the
+    instruction budget ran out; the machine can run on) or ``"fault"`` (the
+    guest was killed by a signal: ``signal`` 11 SIGSEGV, 4 SIGILL, 7 SIGBUS,
+    5 SIGTRAP). ``exit_code`` is the guest's status, or 128 + signal for a
+    fault, as a shell reports it. For memory faults ``fault_addr`` and
+    ``access`` (``"read"``, ``"write"``, ``"execute"``) say what failed; for an
+    illegal instruction ``bits`` holds its encoding.
+    """
+
+    kind: str
+    exit_code: Optional[int]
+    signal: Optional[int]
+    pc: int
+    fault_addr: Optional[int]
+    access: Optional[str]
+    bits: Optional[int]
+    message: str
+
+    @classmethod
+    def _from_core(cls, t: tuple) -> "StopReason":
+        return cls(*t)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of `vmjit.run`: exit status, captured output, stop reason."""
+
+    exit_code: Optional[int]
+    stdout: bytes
+    stderr: bytes
+    stop: StopReason
+    stats: dict
+
+
+class _RegisterFile(Sequence[int]):
+    """x or f registers of a machine, indexable and assignable."""
+
+    def __init__(self, get, set_) -> None:
+        self._get = get
+        self._set = set_
+
+    def __len__(self) -> int:
+        return 32
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._get(j) for j in range(32)[i]]
+        return self._get(_reg_index(i))
+
+    def __setitem__(self, i: int, value: int) -> None:
+        self._set(_reg_index(i), value & 0xFFFF_FFFF_FFFF_FFFF)
+
+    def __iter__(self) -> Iterator[int]:
+        return (self._get(i) for i in range(32))
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _reg_index(i: int) -> int:
+    if i < 0:
+        i += 32
+    if not 0 <= i < 32:
+        raise IndexError("register index out of range")
+    return i
+
+
+class Registers:
+    """The hart's registers: ``pc``, ``x[0..31]``, ``f[0..31]`` (raw bits), ``fcsr``."""
+
+    def __init__(self, core: _core.Machine) -> None:
+        self._core = core
+        self.x = _RegisterFile(core.get_x, core.set_x)
+        self.f = _RegisterFile(core.get_f, core.set_f)
+
+    @property
+    def pc(self) -> int:
+        return self._core.pc
+
+    @pc.setter
+    def pc(self, value: int) -> None:
+        self._core.pc = value
+
+    @property
+    def fcsr(self) -> int:
+        return self._core.fcsr
+
+    @fcsr.setter
+    def fcsr(self, value: int) -> None:
+        self._core.fcsr = value
+
+
+class Memory:
+    """Guest memory as a debugger sees it: page permissions are ignored,
+    unmapped addresses raise `VmError`."""
+
+    def __init__(self, core: _core.Machine) -> None:
+        self._core = core
+
+    def read(self, addr: int, size: int) -> bytes:
+        return self._core.read_memory(addr, size)
+
+    def write(self, addr: int, data: bytes) -> None:
+        self._core.write_memory(addr, bytes(data))
+
+    def regions(self) -> list:
+        """Mappings as ``(start, end, perms, name)`` tuples, in address order."""
+        return self._core.regions()
+
+
+def _encode_args(items: Sequence[Union[str, bytes, "os.PathLike[str]"]]) -> list:
+    return [os.fsencode(a) for a in items]
+
+
+def _encode_env(env: Optional[Mapping[str, str]]) -> list:
+    source = os.environ if env is None else env
+    return [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in source.items()]
+
+
+class Machine:
+    """One RISC-V machine.
+
+    Build one with `Machine.linux`; run it with `run_sync` or ``await run()``;
+    inspect ``regs``, ``memory``, ``stats``, ``stdout`` and ``stderr``.
+    """
+
+    def __init__(self, core: _core.Machine, stdout: OutputSpec, stderr: OutputSpec) -> None:
+        self._core = core
+        self._stdout_spec = stdout
+        self._stderr_spec = stderr
+        self._stdout = bytearray()
+        self._stderr = bytearray()
+        self.regs = Registers(core)
+        self.memory = Memory(core)
+
+    @classmethod
+    def linux(
+        cls,
+        program: PathLike,
+        argv: Optional[Sequence[Union[str, bytes]]] = None,
+        env: Optional[Mapping[str, str]] = None,
+        stdin: Union[bytes, str, None] = b"",
+        stdout: OutputSpec = None,
+        stderr: OutputSpec = None,
+        engine: str = "auto",
+    ) -> "Machine":
+        """A Linux user-mode machine that runs the ELF executable ``program``.
+
+        ``argv`` is the complete argument vector the guest sees, argv[0]
+        included (default ``[program]``); ``env`` replaces the environment
+        (default: this process's). ``stdin`` is bytes fed to the guest, or
+        ``"inherit"``. ``stdout``/``stderr``: None captures, ``"inherit"``
+        passes through, a binary file object receives the output.
+        Raises `ElfError` for a file that is not a RISC-V executable.
+        """
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
+        path = os.fspath(program)
+        with open(path, "rb") as f:
+            image = f.read()
+        args = _encode_args(argv if argv is not None else [path])
+        if stdin == "inherit":
+            stdin_bytes = None
+        elif isinstance(stdin, (bytes, bytearray, memoryview)):
+            stdin_bytes = bytes(stdin)
+        elif stdin is None:
+            stdin_bytes = b""
+        else:
+            raise TypeError("stdin must be bytes or 'inherit'")
+        for name, spec in (("stdout", stdout), ("stderr", stderr)):
+            if isinstance(spec, str) and spec != "inherit":
+                raise ValueError(f"{name} must be None, 'inherit' or a binary file object")
+        core = _core.Machine.linux(
+            image,
+            os.fsencode(path),
+            args,
+            _encode_env(env),
+            stdin_bytes,
+            stdout != "inherit",
+            stderr != "inherit",
+            engine,
+        )
+        return cls(core, stdout, stderr)
+
+    def run_sync(self, max_instructions: Optional[int] = None) -> StopReason:
+        """Run until the guest exits or faults, or ``max_instructions`` more
+        instructions retired (exactly). The GIL is released meanwhile."""
+        if max_instructions is not None and max_instructions < 0:
+            raise ValueError("max_instructions must be >= 0")
+        stop = StopReason._from_core(self._core.run(max_instructions))
+        self._collect_output()
+        return stop
+
+    async def run(self, max_instructions: Optional[int] = None) -> StopReason:
+        """Like `run_sync`, on a worker thread so the event loop stays free."""
+        return await asyncio.to_thread(self.run_sync, max_instructions)
+
+    def _collect_output(self) -> None:
+        for fd, spec, buf in ((1, self._stdout_spec, self._stdout), (2, self._stderr_spec, self._stderr)):
+            if spec == "inherit":
+                continue
+            data = self._core.take_output(fd)
+            if not data:
+                continue
+            if spec is None:
+                buf += data
+            else:
+                spec.write(data)  # type: ignore[union-attr]
+
+    @property
+    def stdout(self) -> bytes:
+        """Captured guest standard output (when ``stdout=None``)."""
+        return bytes(self._stdout)
+
+    @property
+    def stderr(self) -> bytes:
+        """Captured guest standard error (when ``stderr=None``)."""
+        return bytes(self._stderr)
+
+    @property
+    def engine(self) -> str:
+        return self._core.engine
+
+    @property
+    def stats(self) -> dict:
+        """Counters: instructions (per tier), blocks, TLB hits/misses, syscalls,
+        unknown syscalls by number, run time in seconds, resident guest memory."""
+        return self._core.stats()
+
+
+def run(
+    program: PathLike,
+    *args: Union[str, bytes],
+    engine: str = "auto",
+    stdin: Union[bytes, str, None] = b"",
+    env: Optional[Mapping[str, str]] = None,
+    max_instructions: Optional[int] = None,
+) -> RunResult:
+    """Run ``program`` with ``args`` to completion, capturing its output."""
+    path = os.fspath(program)
+    m = Machine.linux(path, argv=[path, *args], env=env, stdin=stdin, engine=engine)
+    stop = m.run_sync(max_instructions)
+    return RunResult(stop.exit_code, m.stdout, m.stderr, stop, m.stats)

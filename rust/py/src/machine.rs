@@ -1,0 +1,208 @@
+//! `vmjit._core.Machine`: one guest machine.
+//!
+//! The Python layer (python/vmjit/machine.py) builds the public API on top of
+//! these primitives.
+
+use pyo3::exceptions::{PyIndexError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+use vmjit_core::engine::{self, StopReason};
+use vmjit_core::linux::{Input, LinuxConfig, Output};
+
+use crate::errors::{to_py, VmError};
+
+#[pyclass(module = "vmjit._core")]
+pub struct Machine {
+    inner: engine::Machine,
+    engine: String,
+}
+
+/// A stop reason as a plain tuple for the Python layer:
+/// (kind, exit_code, signal, pc, fault_addr, access, bits, message).
+type StopTuple = (&'static str, Option<i32>, Option<i32>, u64, Option<u64>, Option<&'static str>, Option<u32>, String);
+
+fn stop_tuple(s: StopReason) -> StopTuple {
+    (
+        s.kind.as_str(),
+        s.exit_code,
+        s.signal.map(|s| s as i32),
+        s.pc,
+        s.fault_addr,
+        s.access.map(|a| a.as_str()),
+        s.bits,
+        s.message,
+    )
+}
+
+fn check_engine(engine: &str) -> PyResult<()> {
+    match engine {
+        "auto" | "interp" => Ok(()),
+        "jit" => Err(crate::errors::EngineUnavailable::new_err(
+            "engine 'jit' is not available: this build has no JIT tier yet; use 'interp' or 'auto'",
+        )),
+        other => Err(PyValueError::new_err(format!(
+            "unknown engine {other:?}: expected 'auto', 'jit' or 'interp'"
+        ))),
+    }
+}
+
+#[pymethods]
+impl Machine {
+    /// A Linux user-mode machine for the ELF executable `image`.
+    /// `stdin` None inherits the host's stdin; bytes are fed then EOF.
+    #[staticmethod]
+    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine))]
+    #[allow(clippy::too_many_arguments)]
+    fn linux(
+        py: Python<'_>,
+        image: Vec<u8>,
+        exec_path: Vec<u8>,
+        argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+        stdin: Option<Vec<u8>>,
+        capture_stdout: bool,
+        capture_stderr: bool,
+        engine: String,
+    ) -> PyResult<Machine> {
+        check_engine(&engine)?;
+        let output = |capture| if capture { Output::Capture } else { Output::Inherit };
+        let config = LinuxConfig {
+            argv,
+            envp,
+            exec_path,
+            stdin: stdin.map_or(Input::Inherit, Input::Bytes),
+            stdout: output(capture_stdout),
+            stderr: output(capture_stderr),
+        };
+        let inner = py.detach(|| engine::Machine::linux(&image, config)).map_err(to_py)?;
+        Ok(Machine { inner, engine })
+    }
+
+    /// Run with the GIL released; returns the stop reason as a tuple.
+    #[pyo3(signature = (max_instructions=None))]
+    fn run(&mut self, py: Python<'_>, max_instructions: Option<u64>) -> StopTuple {
+        let inner = &mut self.inner;
+        stop_tuple(py.detach(move || inner.run(max_instructions)))
+    }
+
+    #[getter]
+    fn engine(&self) -> &str {
+        &self.engine
+    }
+
+    /// The stop reason of a guest that has ended, or None.
+    fn finished(&self) -> Option<StopTuple> {
+        self.inner.finished().cloned().map(stop_tuple)
+    }
+
+    #[getter]
+    fn pc(&self) -> u64 {
+        self.inner.hart.pc
+    }
+
+    #[setter]
+    fn set_pc(&mut self, pc: u64) {
+        self.inner.hart.pc = pc;
+    }
+
+    fn get_x(&self, i: usize) -> PyResult<u64> {
+        self.inner.hart.x.get(i).copied().ok_or_else(|| PyIndexError::new_err("x register index out of range"))
+    }
+
+    /// Write x[i]; writes to x0 are ignored, as in hardware.
+    fn set_x(&mut self, i: usize, v: u64) -> PyResult<()> {
+        let r = self.inner.hart.x.get_mut(i).ok_or_else(|| PyIndexError::new_err("x register index out of range"))?;
+        if i != 0 {
+            *r = v;
+        }
+        Ok(())
+    }
+
+    fn get_f(&self, i: usize) -> PyResult<u64> {
+        self.inner.hart.f.get(i).copied().ok_or_else(|| PyIndexError::new_err("f register index out of range"))
+    }
+
+    fn set_f(&mut self, i: usize, v: u64) -> PyResult<()> {
+        *self.inner.hart.f.get_mut(i).ok_or_else(|| PyIndexError::new_err("f register index out of range"))? = v;
+        Ok(())
+    }
+
+    #[getter]
+    fn fcsr(&self) -> u64 {
+        self.inner.hart.fcsr()
+    }
+
+    #[setter]
+    fn set_fcsr(&mut self, v: u64) {
+        self.inner.hart.set_fcsr(v);
+    }
+
+    /// Read guest memory, ignoring page permissions (a debugger's view).
+    fn read_memory<'py>(&mut self, py: Python<'py>, addr: u64, size: usize) -> PyResult<Bound<'py, PyBytes>> {
+        const MAX: usize = 1 << 30;
+        if size > MAX {
+            return Err(PyValueError::new_err("read larger than 1 GiB"));
+        }
+        let mut buf = vec![0u8; size];
+        self.inner
+            .mem
+            .peek(addr, &mut buf)
+            .map_err(|f| VmError::new_err(format!("cannot read guest memory: {f}")))?;
+        Ok(PyBytes::new(py, &buf))
+    }
+
+    /// Write guest memory, ignoring page permissions. Decoded code in the
+    /// written range is dropped.
+    fn write_memory(&mut self, addr: u64, data: Vec<u8>) -> PyResult<()> {
+        self.inner
+            .mem
+            .poke(addr, &data)
+            .map_err(|f| VmError::new_err(format!("cannot write guest memory: {f}")))
+    }
+
+    /// Captured output of fd 1 or 2 since the last call.
+    fn take_output<'py>(&mut self, py: Python<'py>, fd: u32) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.process.take_output(fd))
+    }
+
+    /// The machine's mappings: (start, end, perms "rwx", name).
+    fn regions(&self) -> Vec<(u64, u64, String, String)> {
+        self.inner
+            .mem
+            .regions()
+            .map(|r| {
+                let p = r.perms;
+                let perms: String = [(p.read(), 'r'), (p.write(), 'w'), (p.exec(), 'x')]
+                    .iter()
+                    .map(|&(on, c)| if on { c } else { '-' })
+                    .collect();
+                (r.start, r.end, perms, r.name.clone())
+            })
+            .collect()
+    }
+
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let s = self.inner.stats();
+        let d = PyDict::new(py);
+        d.set_item("engine", &self.engine)?;
+        d.set_item("instructions", s.instructions)?;
+        d.set_item("interp_instructions", s.interp_instructions)?;
+        d.set_item("jit_instructions", 0u64)?;
+        d.set_item("blocks_decoded", s.blocks_decoded)?;
+        d.set_item("blocks_invalidated", s.blocks_invalidated)?;
+        d.set_item("block_lookups", s.block_lookups)?;
+        d.set_item("jump_cache_hits", s.jump_cache_hits)?;
+        d.set_item("tlb_hits", s.tlb_hits)?;
+        d.set_item("tlb_misses", s.tlb_misses)?;
+        d.set_item("syscalls", s.syscalls)?;
+        let unknown = PyDict::new(py);
+        for (nr, n) in s.unknown_syscalls {
+            unknown.set_item(nr, n)?;
+        }
+        d.set_item("unknown_syscalls", unknown)?;
+        d.set_item("run_time", s.run_time.as_secs_f64())?;
+        d.set_item("resident_bytes", s.resident_bytes)?;
+        Ok(d)
+    }
+}
