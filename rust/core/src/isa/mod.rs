@@ -19,11 +19,14 @@ pub use op::Op;
 /// - R/I/S/B/U/J: `rd`, `rs1`, `rs2`, `imm` (sign-extended immediate; shift
 ///   amounts for shifts; the full 32-bit upper value for LUI/AUIPC).
 /// - R4 (fused multiply-add): `rs3` as well.
-/// - Floating point: `rm` holds the rounding-mode field (0..=7, 7 = dynamic).
+/// - Floating point: `rm` holds the rounding-mode field (0..=7, 7 = dynamic)
+///   for operations that have one and is 0 for the others (sign injection,
+///   min/max, comparisons, moves, fclass, loads/stores).
 /// - Atomics: `rm` holds the aq/rl bits (aq = 2, rl = 1).
 /// - CSR: `imm` holds the CSR number (0..=0xfff); the `*i` forms keep their
 ///   5-bit immediate in `rs1`.
-/// - FENCE: `imm` holds the raw fm/pred/succ bits (`inst[31:20]`).
+/// - FENCE: `imm` holds the raw fm/pred/succ bits (`inst[31:20]`); its
+///   reserved rd/rs1 are dropped. FENCE.I has all fields 0.
 /// - `Op::Illegal`: `imm` holds the raw instruction bits (16 or 32 of them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Inst {

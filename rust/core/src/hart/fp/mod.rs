@@ -66,7 +66,7 @@ pub fn execute(hart: &mut Hart, inst: &Inst) -> Result<(), Exception> {
         FdivD => ops.d2(hart, inst, sf::f64_div),
         FsqrtD => ops.d1(hart, inst, sf::f64_sqrt),
 
-        // Sign injection: no rounding, no flags; the rm field is funct3.
+        // Sign injection: no rounding, no flags; rm is 0 (the decoder folds funct3 into the op).
         FsgnjS => ops.s_bits(hart, bits::sgnj),
         FsgnjnS => ops.s_bits(hart, bits::sgnjn),
         FsgnjxS => ops.s_bits(hart, bits::sgnjx),
