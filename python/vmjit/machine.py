@@ -16,6 +16,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 OutputSpec = Union[None, str, IO[bytes]]
 
 ENGINES = ("auto", "jit", "interp")
+#: Guest instructions per time slice of an asynchronous run.
+DEFAULT_SLICE = 100_000
 
 
 @dataclass(frozen=True)
@@ -218,9 +220,32 @@ class Machine:
         self._collect_output()
         return stop
 
-    async def run(self, max_instructions: Optional[int] = None) -> StopReason:
-        """Like `run_sync`, on a worker thread so the event loop stays free."""
-        return await asyncio.to_thread(self.run_sync, max_instructions)
+    async def run(
+        self, max_instructions: Optional[int] = None, slice_instructions: int = DEFAULT_SLICE
+    ) -> StopReason:
+        """Run on vmjit's worker pool with the GIL released, so the event loop
+        stays free. The guest runs in slices of ``slice_instructions`` and
+        yields between them, so many machines share the pool; cancelling the
+        awaiting task stops the guest at the end of the current slice and
+        leaves the machine consistent, to be inspected or resumed."""
+        if max_instructions is not None and max_instructions < 0:
+            raise ValueError("max_instructions must be >= 0")
+        try:
+            stop = StopReason._from_core(await self._core.run_async(max_instructions, slice_instructions))
+        except asyncio.CancelledError:
+            # The worker notices the cancellation at the end of its slice;
+            # wait for that so the caller gets a machine it can inspect.
+            while self._core.running:
+                await asyncio.sleep(0.0005)
+            self._collect_output()
+            raise
+        self._collect_output()
+        return stop
+
+    @property
+    def running(self) -> bool:
+        """True while a run owns the machine."""
+        return self._core.running
 
     def _collect_output(self) -> None:
         for fd, spec, buf in ((1, self._stdout_spec, self._stdout), (2, self._stderr_spec, self._stderr)):

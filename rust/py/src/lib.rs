@@ -3,6 +3,7 @@
 
 mod errors;
 mod machine;
+mod run;
 
 use pyo3::prelude::*;
 

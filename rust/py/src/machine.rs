@@ -3,6 +3,9 @@
 //! The Python layer (python/vmjit/machine.py) builds the public API on top of
 //! these primitives.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -11,18 +14,38 @@ use vmjit_core::engine::{self, StopReason};
 use vmjit_core::linux::{Input, LinuxConfig, Output};
 
 use crate::errors::{to_py, VmError};
+use crate::run::{self, RunGuard};
 
 #[pyclass(module = "vmjit._core")]
 pub struct Machine {
-    inner: engine::Machine,
+    inner: Arc<Mutex<engine::Machine>>,
+    /// Set while a run (sync or async) owns the machine.
+    running: Arc<AtomicBool>,
     engine: String,
 }
 
 /// A stop reason as a plain tuple for the Python layer:
 /// (kind, exit_code, signal, pc, fault_addr, access, bits, message).
-type StopTuple = (&'static str, Option<i32>, Option<i32>, u64, Option<u64>, Option<&'static str>, Option<u32>, String);
+pub type StopTuple = (&'static str, Option<i32>, Option<i32>, u64, Option<u64>, Option<&'static str>, Option<u32>, String);
 
-fn stop_tuple(s: StopReason) -> StopTuple {
+impl Machine {
+    /// The machine, unless a run owns it: inspection and runs must wait for
+    /// the running one (await it or cancel it).
+    fn machine(&self) -> PyResult<MutexGuard<'_, engine::Machine>> {
+        if self.running.load(Ordering::Acquire) {
+            return Err(VmError::new_err("the machine is running: await or cancel the run first"));
+        }
+        lock(&self.inner)
+    }
+}
+
+/// Lock a machine; a poisoned lock (a panic inside a run) is reported, not
+/// propagated as a panic.
+pub fn lock(m: &Mutex<engine::Machine>) -> PyResult<MutexGuard<'_, engine::Machine>> {
+    m.lock().map_err(|_| VmError::new_err("the machine is unusable after an internal error in an earlier run"))
+}
+
+pub fn stop_tuple(s: StopReason) -> StopTuple {
     (
         s.kind.as_str(),
         s.exit_code,
@@ -76,14 +99,42 @@ impl Machine {
             stderr: output(capture_stderr),
         };
         let inner = py.detach(|| engine::Machine::linux(&image, config)).map_err(to_py)?;
-        Ok(Machine { inner, engine })
+        Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), engine })
     }
 
     /// Run with the GIL released; returns the stop reason as a tuple.
     #[pyo3(signature = (max_instructions=None))]
-    fn run(&mut self, py: Python<'_>, max_instructions: Option<u64>) -> StopTuple {
-        let inner = &mut self.inner;
-        stop_tuple(py.detach(move || inner.run(max_instructions)))
+    fn run(&self, py: Python<'_>, max_instructions: Option<u64>) -> PyResult<StopTuple> {
+        let _guard = RunGuard::acquire(&self.running)?;
+        let inner = self.inner.clone();
+        py.detach(move || run::run_blocking(&inner, max_instructions)).map(stop_tuple)
+    }
+
+    /// An awaitable that runs on the worker pool in slices of
+    /// `slice_instructions`, yielding between slices so that many machines
+    /// share the pool; cancelling it stops the guest at the next slice end.
+    #[pyo3(signature = (max_instructions=None, slice_instructions=run::DEFAULT_SLICE))]
+    fn run_async<'py>(
+        &self,
+        py: Python<'py>,
+        max_instructions: Option<u64>,
+        slice_instructions: u64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if slice_instructions == 0 {
+            return Err(PyValueError::new_err("slice_instructions must be > 0"));
+        }
+        let guard = RunGuard::acquire(&self.running)?;
+        let inner = self.inner.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let stop = run::run_sliced(inner, guard, max_instructions, slice_instructions).await?;
+            Ok(stop_tuple(stop))
+        })
+    }
+
+    /// True while a run owns the machine.
+    #[getter]
+    fn running(&self) -> bool {
+        self.running.load(Ordering::Acquire)
     }
 
     #[getter]
@@ -91,28 +142,38 @@ impl Machine {
         &self.engine
     }
 
+    /// Choose the engine for the next runs ("auto", "jit" or "interp").
+    fn set_engine(&mut self, engine: String) -> PyResult<()> {
+        check_engine(&engine)?;
+        drop(self.machine()?);
+        self.engine = engine;
+        Ok(())
+    }
+
     /// The stop reason of a guest that has ended, or None.
-    fn finished(&self) -> Option<StopTuple> {
-        self.inner.finished().cloned().map(stop_tuple)
+    fn finished(&self) -> PyResult<Option<StopTuple>> {
+        Ok(self.machine()?.finished().cloned().map(stop_tuple))
     }
 
     #[getter]
-    fn pc(&self) -> u64 {
-        self.inner.hart.pc
+    fn pc(&self) -> PyResult<u64> {
+        Ok(self.machine()?.hart.pc)
     }
 
     #[setter]
-    fn set_pc(&mut self, pc: u64) {
-        self.inner.hart.pc = pc;
+    fn set_pc(&self, pc: u64) -> PyResult<()> {
+        self.machine()?.hart.pc = pc;
+        Ok(())
     }
 
     fn get_x(&self, i: usize) -> PyResult<u64> {
-        self.inner.hart.x.get(i).copied().ok_or_else(|| PyIndexError::new_err("x register index out of range"))
+        self.machine()?.hart.x.get(i).copied().ok_or_else(|| PyIndexError::new_err("x register index out of range"))
     }
 
     /// Write x[i]; writes to x0 are ignored, as in hardware.
-    fn set_x(&mut self, i: usize, v: u64) -> PyResult<()> {
-        let r = self.inner.hart.x.get_mut(i).ok_or_else(|| PyIndexError::new_err("x register index out of range"))?;
+    fn set_x(&self, i: usize, v: u64) -> PyResult<()> {
+        let mut m = self.machine()?;
+        let r = m.hart.x.get_mut(i).ok_or_else(|| PyIndexError::new_err("x register index out of range"))?;
         if i != 0 {
             *r = v;
         }
@@ -120,32 +181,33 @@ impl Machine {
     }
 
     fn get_f(&self, i: usize) -> PyResult<u64> {
-        self.inner.hart.f.get(i).copied().ok_or_else(|| PyIndexError::new_err("f register index out of range"))
+        self.machine()?.hart.f.get(i).copied().ok_or_else(|| PyIndexError::new_err("f register index out of range"))
     }
 
-    fn set_f(&mut self, i: usize, v: u64) -> PyResult<()> {
-        *self.inner.hart.f.get_mut(i).ok_or_else(|| PyIndexError::new_err("f register index out of range"))? = v;
+    fn set_f(&self, i: usize, v: u64) -> PyResult<()> {
+        *self.machine()?.hart.f.get_mut(i).ok_or_else(|| PyIndexError::new_err("f register index out of range"))? = v;
         Ok(())
     }
 
     #[getter]
-    fn fcsr(&self) -> u64 {
-        self.inner.hart.fcsr()
+    fn fcsr(&self) -> PyResult<u64> {
+        Ok(self.machine()?.hart.fcsr())
     }
 
     #[setter]
-    fn set_fcsr(&mut self, v: u64) {
-        self.inner.hart.set_fcsr(v);
+    fn set_fcsr(&self, v: u64) -> PyResult<()> {
+        self.machine()?.hart.set_fcsr(v);
+        Ok(())
     }
 
     /// Read guest memory, ignoring page permissions (a debugger's view).
-    fn read_memory<'py>(&mut self, py: Python<'py>, addr: u64, size: usize) -> PyResult<Bound<'py, PyBytes>> {
+    fn read_memory<'py>(&self, py: Python<'py>, addr: u64, size: usize) -> PyResult<Bound<'py, PyBytes>> {
         const MAX: usize = 1 << 30;
         if size > MAX {
             return Err(PyValueError::new_err("read larger than 1 GiB"));
         }
         let mut buf = vec![0u8; size];
-        self.inner
+        self.machine()?
             .mem
             .peek(addr, &mut buf)
             .map_err(|f| VmError::new_err(format!("cannot read guest memory: {f}")))?;
@@ -154,21 +216,22 @@ impl Machine {
 
     /// Write guest memory, ignoring page permissions. Decoded code in the
     /// written range is dropped.
-    fn write_memory(&mut self, addr: u64, data: Vec<u8>) -> PyResult<()> {
-        self.inner
+    fn write_memory(&self, addr: u64, data: Vec<u8>) -> PyResult<()> {
+        self.machine()?
             .mem
             .poke(addr, &data)
             .map_err(|f| VmError::new_err(format!("cannot write guest memory: {f}")))
     }
 
     /// Captured output of fd 1 or 2 since the last call.
-    fn take_output<'py>(&mut self, py: Python<'py>, fd: u32) -> Bound<'py, PyBytes> {
-        PyBytes::new(py, &self.inner.process.take_output(fd))
+    fn take_output<'py>(&self, py: Python<'py>, fd: u32) -> PyResult<Bound<'py, PyBytes>> {
+        Ok(PyBytes::new(py, &self.machine()?.process.take_output(fd)))
     }
 
     /// The machine's mappings: (start, end, perms "rwx", name).
-    fn regions(&self) -> Vec<(u64, u64, String, String)> {
-        self.inner
+    fn regions(&self) -> PyResult<Vec<(u64, u64, String, String)>> {
+        Ok(self
+            .machine()?
             .mem
             .regions()
             .map(|r| {
@@ -179,11 +242,11 @@ impl Machine {
                     .collect();
                 (r.start, r.end, perms, r.name.clone())
             })
-            .collect()
+            .collect())
     }
 
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let s = self.inner.stats();
+        let s = lock(&self.inner)?.stats();
         let d = PyDict::new(py);
         d.set_item("engine", &self.engine)?;
         d.set_item("instructions", s.instructions)?;

@@ -1,0 +1,77 @@
+//! Running guests: blocking (GIL released) and on the tokio worker pool in
+//! time slices.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use pyo3::PyResult;
+
+use vmjit_core::engine::{self, StopKind, StopReason};
+
+use crate::errors::VmError;
+use crate::machine::lock;
+
+/// Instructions per slice when none is given: well under a millisecond
+/// of interpreted guest time, so thousands of machines share the pool
+/// fairly and cancellation is prompt.
+pub const DEFAULT_SLICE: u64 = 100_000;
+
+/// Marks a machine as running for as long as it lives, so a second run
+/// (or an inspection) fails clearly instead of racing.
+pub struct RunGuard(Arc<AtomicBool>);
+
+impl RunGuard {
+    pub fn acquire(flag: &Arc<AtomicBool>) -> PyResult<RunGuard> {
+        if flag.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            return Err(VmError::new_err("the machine is already running"));
+        }
+        Ok(RunGuard(flag.clone()))
+    }
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Run one stretch of at most `budget` instructions. A panic inside the
+/// core (a bug, never expected) becomes a Python error instead of
+/// unwinding into the interpreter.
+fn run_once(m: &Mutex<engine::Machine>, budget: Option<u64>) -> PyResult<StopReason> {
+    let mut guard = lock(m)?;
+    catch_unwind(AssertUnwindSafe(|| guard.run(budget)))
+        .map_err(|_| VmError::new_err("internal error while running the guest"))
+}
+
+pub fn run_blocking(m: &Mutex<engine::Machine>, budget: Option<u64>) -> PyResult<StopReason> {
+    run_once(m, budget)
+}
+
+/// Run in slices, yielding to the runtime between them. Dropping the
+/// future (cancellation) stops between two slices, leaving the machine
+/// consistent and resumable.
+pub async fn run_sliced(
+    m: Arc<Mutex<engine::Machine>>,
+    guard: RunGuard,
+    budget: Option<u64>,
+    slice: u64,
+) -> PyResult<StopReason> {
+    let _guard = guard;
+    let mut remaining = budget;
+    loop {
+        let this_slice = remaining.map_or(slice, |r| r.min(slice));
+        let stop = run_once(&m, Some(this_slice))?;
+        if stop.kind != StopKind::Budget {
+            return Ok(stop);
+        }
+        if let Some(r) = remaining.as_mut() {
+            *r -= this_slice;
+            if *r == 0 {
+                return Ok(stop);
+            }
+        }
+        tokio::task::yield_now().await;
+    }
+}
