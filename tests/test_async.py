@@ -1,0 +1,137 @@
+"""await machine.run(): the worker pool, time slices, cancellation, and the
+executor protocol with its fallback chain."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+
+import pytest
+
+import vmjit
+from vmjit.executors import Executor, FallbackChain, InterpreterExecutor, JitExecutor, TracingExecutor
+
+# Rounds of the CPU-bound guest that keep it busy for many seconds.
+ENDLESS_ROUNDS = "1000000"
+
+
+def bench_checksum_line(stdout: bytes) -> bytes:
+    return stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.asyncio
+async def test_await_run_gives_the_same_result_as_run_sync(guest):
+    sync = vmjit.Machine.linux(guest("bench"), argv=["bench", "20"], engine="interp")
+    want = sync.run_sync()
+    m = vmjit.Machine.linux(guest("bench"), argv=["bench", "20"], engine="interp")
+    stop = await m.run(slice_instructions=10_000)
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    assert m.stdout == sync.stdout
+    assert m.stats["instructions"] == sync.stats["instructions"]
+    assert stop == want
+
+
+@pytest.mark.asyncio
+async def test_budget_is_exact_across_slices(guest):
+    m = vmjit.Machine.linux(guest("bench"), argv=["bench", "20"], engine="interp")
+    stop = await m.run(max_instructions=123_457, slice_instructions=1000)
+    assert stop.kind == "budget"
+    assert m.stats["instructions"] == 123_457
+
+
+@pytest.mark.asyncio
+async def test_event_loop_stays_responsive_while_guests_run(guest):
+    machines = [vmjit.Machine.linux(guest("bench"), argv=["bench", ENDLESS_ROUNDS]) for _ in range(4)]
+    tasks = [asyncio.create_task(m.run()) for m in machines]
+    worst = 0.0
+    for _ in range(20):
+        t0 = time.perf_counter()
+        await asyncio.sleep(0.005)
+        worst = max(worst, time.perf_counter() - t0 - 0.005)
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    # A loop blocked by a guest would stall for the guest's whole run
+    # (seconds); the bound leaves room for a loaded CI machine.
+    assert worst < 0.25
+    assert all(m.stats["instructions"] > 0 for m in machines)
+
+
+@pytest.mark.asyncio
+async def test_cancellation_stops_within_a_slice_and_the_machine_resumes(guest):
+    # Same argv and environment for both runs: the instruction count
+    # depends on the size of the initial stack.
+    m = vmjit.Machine.linux(guest("bench"), argv=[str(guest("bench")), "30"], env={}, engine="interp")
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(m.run(slice_instructions=1000), timeout=0.02)
+    assert not m.running
+    done = m.stats["instructions"]
+    assert 0 < done
+    pc = m.regs.pc  # inspectable after the cancellation
+    assert pc != 0
+    stop = await m.run()
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    fresh = vmjit.run(guest("bench"), "30", env={}, engine="interp")
+    assert m.stdout == fresh.stdout
+    assert m.stats["instructions"] == fresh.stats["instructions"]
+
+
+@pytest.mark.asyncio
+async def test_a_machine_cannot_run_twice_at_once(guest):
+    m = vmjit.Machine.linux(guest("bench"), argv=["bench", ENDLESS_ROUNDS])
+    task = asyncio.create_task(m.run(slice_instructions=1000))
+    await asyncio.sleep(0.01)
+    with pytest.raises(vmjit.VmError, match="already running"):
+        await m.run()
+    with pytest.raises(vmjit.VmError, match="already running"):
+        m.run_sync(10)
+    with pytest.raises(vmjit.VmError, match="running"):
+        m.regs.x[10]
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert m.stats["instructions"] > 0
+
+
+@pytest.mark.asyncio
+async def test_many_machines_run_concurrently_with_exact_output(guest, expected):
+    want, status = expected("hello")
+    machines = [vmjit.Machine.linux(guest("hello")) for _ in range(300)]
+    stops = await asyncio.gather(*(m.run(slice_instructions=500) for m in machines))
+    assert all((s.kind, s.exit_code) == ("exited", status) for s in stops)
+    assert all(m.stdout == want for m in machines)
+
+
+@pytest.mark.asyncio
+async def test_fallback_chain_records_why_it_moved_on(guest, expected):
+    want, status = expected("hello")
+    m = vmjit.Machine.linux(guest("hello"))
+    chain = FallbackChain([JitExecutor(), InterpreterExecutor()])
+    stop = await chain.execute(m, None)
+    assert stop.exit_code == status and m.stdout == want
+    assert chain.ran == "interp"
+    assert [name for name, _ in chain.skipped] == ["jit"]
+    assert "not available" in chain.skipped[0][1]
+    assert isinstance(chain, Executor) and isinstance(InterpreterExecutor(), Executor)
+
+
+@pytest.mark.asyncio
+async def test_fallback_chain_with_no_usable_executor_raises(guest):
+    m = vmjit.Machine.linux(guest("hello"))
+    with pytest.raises(vmjit.EngineUnavailable, match="no executor"):
+        await FallbackChain([JitExecutor()]).execute(m, None)
+
+
+@pytest.mark.asyncio
+async def test_tracing_executor_single_steps(guest):
+    m = vmjit.Machine.linux(guest("hello"), engine="interp")
+    entry = m.regs.pc
+    out = io.StringIO()
+    tracer = TracingExecutor(out)
+    stop = await tracer.execute(m, 5)
+    assert stop.kind == "budget"
+    assert m.stats["instructions"] == 5
+    assert tracer.pcs[0] == entry and len(tracer.pcs) == 5
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 5 and lines[0].startswith(hex(entry))
