@@ -135,3 +135,21 @@ async def test_tracing_executor_single_steps(guest):
     assert tracer.pcs[0] == entry and len(tracer.pcs) == 5
     lines = out.getvalue().splitlines()
     assert len(lines) == 5 and lines[0].startswith(hex(entry))
+
+
+@pytest.mark.asyncio
+async def test_events_stream_output_then_the_stop(guest, expected):
+    want, status = expected("hello")
+    m = vmjit.Machine.linux(guest("hello"))
+    events = [ev async for ev in m.events(slice_instructions=1000)]
+    assert b"".join(ev.data for ev in events if ev.kind == "stdout") == want
+    assert events[-1].kind == "exited" and events[-1].stop.exit_code == status
+    assert m.stdout == b""  # the events took the output
+
+
+@pytest.mark.asyncio
+async def test_events_respect_the_budget(guest):
+    m = vmjit.Machine.linux(guest("bench"), argv=["bench", "30"])
+    events = [ev async for ev in m.events(max_instructions=25_000, slice_instructions=10_000)]
+    assert [ev.kind for ev in events] == ["budget"]
+    assert m.stats["instructions"] == 25_000

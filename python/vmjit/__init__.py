@@ -14,11 +14,12 @@ or drive a machine step by step::
 """
 
 from vmjit._core import ElfError, EngineUnavailable, VmError, __version__
-from vmjit.machine import Machine, Memory, Registers, RunResult, StopReason, run
+from vmjit.machine import Event, Machine, Memory, Registers, RunResult, StopReason, run
 
 __all__ = [
     "ElfError",
     "EngineUnavailable",
+    "Event",
     "Machine",
     "Memory",
     "Registers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from dataclasses import dataclass
-from typing import IO, Iterator, Mapping, Optional, Sequence, Union
+from typing import IO, AsyncIterator, Iterator, Mapping, Optional, Sequence, Union
 
 from vmjit import _core
 
@@ -48,6 +48,17 @@ class StopReason:
 
     def __str__(self) -> str:
         return self.message
+
+
+@dataclass(frozen=True)
+class Event:
+    """One item of `Machine.events`: ``kind`` is ``"stdout"`` or ``"stderr"``
+    (``data`` holds a chunk of output) or the kind of the final stop
+    (``"exited"``, ``"fault"``, ``"budget"``; ``stop`` holds it)."""
+
+    kind: str
+    data: bytes = b""
+    stop: Optional[StopReason] = None
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,30 @@ class Machine:
             raise
         self._collect_output()
         return stop
+
+    async def events(
+        self, max_instructions: Optional[int] = None, slice_instructions: int = DEFAULT_SLICE
+    ) -> AsyncIterator[Event]:
+        """Run the machine, yielding its output as it is written and, last, its
+        stop. Captured output goes to the events instead of ``stdout`` and
+        ``stderr``. The guest runs only while the consumer asks for more, so
+        a guest that writes faster than Python reads waits for it: at most
+        one slice's output is buffered."""
+        remaining = max_instructions
+        while True:
+            budget = slice_instructions if remaining is None else min(slice_instructions, remaining)
+            stop = StopReason._from_core(await self._core.run_async(budget, slice_instructions))
+            for kind, fd, spec in (("stdout", 1, self._stdout_spec), ("stderr", 2, self._stderr_spec)):
+                if spec == "inherit":
+                    continue
+                data = self._core.take_output(fd)
+                if data:
+                    yield Event(kind, data=data)
+            if remaining is not None:
+                remaining -= budget
+            if stop.kind != "budget" or remaining == 0:
+                yield Event(stop.kind, stop=stop)
+                return
 
     @property
     def running(self) -> bool:

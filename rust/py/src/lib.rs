@@ -15,6 +15,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("EngineUnavailable", py.get_type::<errors::EngineUnavailable>())?;
     m.add_class::<machine::Machine>()?;
     m.add_function(wrap_pyfunction!(disassemble_elf, m)?)?;
+    m.add_function(wrap_pyfunction!(machine::available_engines, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

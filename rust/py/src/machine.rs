@@ -58,6 +58,12 @@ pub fn stop_tuple(s: StopReason) -> StopTuple {
     )
 }
 
+/// The engines this build can run.
+#[pyfunction]
+pub fn available_engines() -> Vec<&'static str> {
+    vec!["auto", "interp"]
+}
+
 fn check_engine(engine: &str) -> PyResult<()> {
     match engine {
         "auto" | "interp" => Ok(()),
