@@ -6,6 +6,7 @@ pub mod engine;
 pub mod hart;
 pub mod interp;
 pub mod isa;
+pub mod jit;
 pub mod linux;
 pub mod mem;
 

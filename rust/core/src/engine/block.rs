@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::hart::Exception;
+use crate::jit::context::{table_slot, JitEntry, TABLE_SIZE};
 use crate::isa::{self, Inst, Op};
 use crate::mem::{MemFault, Memory, PAGE_MASK};
 
@@ -67,6 +68,17 @@ fn fetch_decode(mem: &mut Memory, pc: u64) -> Result<Inst, MemFault> {
     Ok(isa::decode(lo as u32 | (hi as u32) << 16))
 }
 
+/// Where a block stands with the JIT tier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// Interpreted, run this many times so far.
+    Interp(u32),
+    /// Compiled: host address of its function.
+    Compiled(u64),
+    /// The JIT cannot translate it: always interpreted.
+    Unsupported,
+}
+
 /// Index of a block in the cache's arena.
 pub type BlockId = u32;
 
@@ -81,6 +93,11 @@ pub struct BlockCache {
     by_pc: HashMap<u64, BlockId>,
     by_page: HashMap<u64, Vec<BlockId>>,
     jump: Box<[(u64, BlockId)]>,
+    /// Tier of each block, by id (parallel to `blocks`).
+    tiers: Vec<Tier>,
+    /// Compiled blocks by pc, for the dispatcher in generated code. Holds
+    /// only code of live blocks: invalidation clears entries.
+    jit_table: Box<[JitEntry]>,
     pub stats: CacheStats,
 }
 
@@ -91,6 +108,8 @@ pub struct CacheStats {
     pub blocks_decoded: u64,
     pub blocks_invalidated: u64,
     pub flushes: u64,
+    /// Compiled blocks whose code was dropped (invalidation or flush).
+    pub code_invalidated: u64,
 }
 
 impl Default for BlockCache {
@@ -107,6 +126,8 @@ impl BlockCache {
             by_pc: HashMap::new(),
             by_page: HashMap::new(),
             jump: vec![(u64::MAX, NO_BLOCK); JUMP_CACHE_SIZE].into_boxed_slice(),
+            tiers: Vec::new(),
+            jit_table: vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice(),
             stats: CacheStats::default(),
         }
     }
@@ -146,10 +167,12 @@ impl BlockCache {
         let id = match self.free.pop() {
             Some(id) => {
                 self.blocks[id as usize] = Some(block);
+                self.tiers[id as usize] = Tier::Interp(0);
                 id
             }
             None => {
                 self.blocks.push(Some(block));
+                self.tiers.push(Tier::Interp(0));
                 (self.blocks.len() - 1) as BlockId
             }
         };
@@ -178,6 +201,14 @@ impl BlockCache {
             if self.jump[slot].1 == id {
                 self.jump[slot] = (u64::MAX, NO_BLOCK);
             }
+            if let Tier::Compiled(_) = self.tiers[id as usize] {
+                self.stats.code_invalidated += 1;
+                let e = &mut self.jit_table[table_slot(block.start)];
+                if e.pc == block.start {
+                    *e = JitEntry::EMPTY;
+                }
+            }
+            self.tiers[id as usize] = Tier::Unsupported;
             self.free.push(id);
         }
     }
@@ -186,11 +217,53 @@ impl BlockCache {
     pub fn flush(&mut self) {
         self.stats.flushes += 1;
         self.stats.blocks_invalidated += self.by_pc.len() as u64;
+        self.drop_code();
         self.blocks.clear();
+        self.tiers.clear();
         self.free.clear();
         self.by_pc.clear();
         self.by_page.clear();
         self.jump.fill((u64::MAX, NO_BLOCK));
+    }
+
+    /// The tier of block `id`.
+    #[inline(always)]
+    pub fn tier(&self, id: BlockId) -> Tier {
+        self.tiers[id as usize]
+    }
+
+    #[inline(always)]
+    pub fn set_tier(&mut self, id: BlockId, tier: Tier) {
+        self.tiers[id as usize] = tier;
+    }
+
+    /// Make compiled block `id` (with code at `code`) the table's entry for
+    /// its pc, so the dispatcher finds it.
+    #[inline]
+    pub fn publish(&mut self, id: BlockId, code: u64) {
+        let b = self.get(id);
+        let (pc, n) = (b.start, b.insts.len() as u64);
+        let e = &mut self.jit_table[table_slot(pc)];
+        if e.pc != pc || e.code != code {
+            *e = JitEntry::new(pc, code, n);
+        }
+    }
+
+    /// The pc table for compiled code (stable address).
+    pub fn jit_table(&self) -> *const JitEntry {
+        self.jit_table.as_ptr()
+    }
+
+    /// Forget all compiled code (before the JIT frees its memory): blocks
+    /// go back to the interpreter and count towards compiling again.
+    pub fn drop_code(&mut self) {
+        for t in self.tiers.iter_mut() {
+            if let Tier::Compiled(_) = t {
+                self.stats.code_invalidated += 1;
+                *t = Tier::Interp(0);
+            }
+        }
+        self.jit_table.fill(JitEntry::EMPTY);
     }
 
     pub fn len(&self) -> usize {

@@ -13,6 +13,7 @@ pub mod fflags {
 
 /// The register file and user-visible state of one RV64GC hart.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct Hart {
     /// Integer registers; `x[0]` is kept at zero by every writer.
     pub x: [u64; 32],

@@ -14,7 +14,7 @@
 //! invalidate (self-modifying code, dynamic loaders).
 
 mod region;
-mod tlb;
+pub mod tlb;
 
 use std::collections::{HashMap, HashSet};
 
@@ -238,6 +238,13 @@ impl Memory {
     /// Host bytes in use for guest pages (what the lazy reservation costs).
     pub fn resident_bytes(&self) -> u64 {
         self.pages.len() as u64 * PAGE_SIZE
+    }
+
+    /// The read and write TLB entry arrays (`tlb::ENTRIES` entries of
+    /// `tlb::Entry`), for the JIT's inline fast path. They stay at the same
+    /// address for the life of this `Memory`.
+    pub fn tlb_arrays(&self) -> (*const tlb::Entry, *const tlb::Entry) {
+        (self.read_tlb.entries_ptr(), self.write_tlb.entries_ptr())
     }
 
     pub fn tlb_stats(&self) -> TlbStats {

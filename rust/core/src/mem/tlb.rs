@@ -3,8 +3,10 @@
 pub const ENTRIES: usize = 256;
 const INVALID: u64 = u64::MAX;
 
+/// Layout shared with compiled code: `vpn` at offset 0, `host` at 8.
 #[derive(Clone, Copy)]
-struct Entry {
+#[repr(C)]
+pub struct Entry {
     vpn: u64,
     host: *mut u8,
 }
@@ -37,6 +39,11 @@ impl Tlb {
         } else {
             None
         }
+    }
+
+    /// The entry array, for compiled code's inline lookup (stable: boxed).
+    pub fn entries_ptr(&self) -> *const Entry {
+        self.entries.as_ptr()
     }
 
     pub fn fill(&mut self, vpn: u64, host: *mut u8) {

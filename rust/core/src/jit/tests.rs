@@ -1,0 +1,188 @@
+//! Differential tests: random blocks run by the interpreter and by compiled
+//! code from the same state must leave identical registers, memory, pc,
+//! exit and retired count.
+
+use super::context::{exit, table_slot, JitContext, JitEntry, TABLE_SIZE};
+use super::Jit;
+use crate::engine::block::Block;
+use crate::hart::{Exception, Hart};
+use crate::interp::{run_block, BlockExit};
+use crate::isa::{Inst, Op};
+use crate::mem::{Memory, Perms};
+
+const CODE: u64 = 0x1_0000;
+const DATA: u64 = 0x2_0000;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn inst(op: Op, rd: u8, rs1: u8, rs2: u8, imm: i32, len: u8) -> Inst {
+    Inst { op, rd, rs1, rs2, rs3: 0, rm: 0, len, imm }
+}
+
+const ALU: &[Op] = &[
+    Op::Add, Op::Sub, Op::Sll, Op::Slt, Op::Sltu, Op::Xor, Op::Srl, Op::Sra, Op::Or, Op::And, Op::Addw,
+    Op::Subw, Op::Sllw, Op::Srlw, Op::Sraw, Op::Mul, Op::Mulh, Op::Mulhsu, Op::Mulhu, Op::Div, Op::Divu,
+    Op::Rem, Op::Remu, Op::Mulw, Op::Divw, Op::Divuw, Op::Remw, Op::Remuw,
+];
+const ALU_IMM: &[Op] = &[Op::Addi, Op::Slti, Op::Sltiu, Op::Xori, Op::Ori, Op::Andi, Op::Addiw];
+const SHIFT_IMM: &[Op] = &[Op::Slli, Op::Srli, Op::Srai, Op::Slliw, Op::Srliw, Op::Sraiw];
+const LOADS: &[(Op, u64)] =
+    &[(Op::Lb, 1), (Op::Lh, 2), (Op::Lw, 4), (Op::Ld, 8), (Op::Lbu, 1), (Op::Lhu, 2), (Op::Lwu, 4), (Op::Fld, 8), (Op::Flw, 4)];
+const STORES: &[(Op, u64)] = &[(Op::Sb, 1), (Op::Sh, 2), (Op::Sw, 4), (Op::Sd, 8), (Op::Fsd, 8), (Op::Fsw, 4)];
+const BRANCHES: &[Op] = &[Op::Beq, Op::Bne, Op::Blt, Op::Bge, Op::Bltu, Op::Bgeu];
+
+/// Registers 1..=7 hold interesting values; x8 points at the data page
+/// (x9 at an unmapped page, for faults) and is never written.
+fn reg(r: &mut Rng) -> u8 {
+    [0, 1, 2, 3, 4, 5, 6, 7][r.below(8) as usize]
+}
+
+fn random_block(r: &mut Rng) -> Vec<Inst> {
+    let n = 1 + r.below(20) as usize;
+    let mut v = Vec::new();
+    for _ in 0..n {
+        let len = if r.below(4) == 0 { 2 } else { 4 };
+        let i = match r.below(10) {
+            0..=3 => inst(ALU[r.below(ALU.len() as u64) as usize], reg(r), reg(r), reg(r), 0, len),
+            4 => inst(ALU_IMM[r.below(ALU_IMM.len() as u64) as usize], reg(r), reg(r), 0, r.below(4096) as i32 - 2048, len),
+            5 => inst(SHIFT_IMM[r.below(SHIFT_IMM.len() as u64) as usize], reg(r), reg(r), 0, r.below(64) as i32, len),
+            6 => inst(Op::Lui, reg(r), 0, 0, (r.next() as i32) & !0xfff, len),
+            7 => {
+                let (op, size) = LOADS[r.below(LOADS.len() as u64) as usize];
+                // Mostly in the page, sometimes crossing its end or faulting.
+                let base = if r.below(30) == 0 { 9 } else { 8 };
+                let off = (r.below(4096 + 8) as i32 - 8).min(4096 - size as i32 + 4);
+                inst(op, reg(r), base, 0, off, len)
+            }
+            8 => {
+                let (op, size) = STORES[r.below(STORES.len() as u64) as usize];
+                let base = if r.below(30) == 0 { 9 } else { 8 };
+                let off = r.below(4096 - size) as i32;
+                inst(op, 0, base, reg(r), off, len)
+            }
+            _ => inst(Op::Auipc, reg(r), 0, 0, (r.next() as i32) & !0xfff, len),
+        };
+        v.push(i);
+    }
+    match r.below(4) {
+        0 => v.push(inst(BRANCHES[r.below(6) as usize], 0, reg(r), reg(r), 2 * r.below(64) as i32 - 64, 4)),
+        1 => v.push(inst(Op::Jal, reg(r), 0, 0, 2 * r.below(1000) as i32 - 1000, 4)),
+        2 => v.push(inst(Op::Jalr, reg(r), reg(r), 0, r.below(100) as i32, 4)),
+        _ => {}
+    }
+    v
+}
+
+fn state(r: &mut Rng) -> (Hart, Memory) {
+    let mut mem = Memory::new();
+    mem.map(DATA, 0x1000, Perms::RW, "data").unwrap();
+    let bytes: Vec<u8> = (0..4096).map(|_| r.next() as u8).collect();
+    mem.poke(DATA, &bytes).unwrap();
+    let mut hart = Hart::new();
+    hart.pc = CODE;
+    let special = [0, 1, u64::MAX, i64::MIN as u64, i32::MIN as u64, 0x8000_0000, 31, 63];
+    for i in 1..8 {
+        hart.x[i] = if r.below(2) == 0 { special[r.below(8) as usize] } else { r.next() };
+    }
+    hart.x[8] = DATA;
+    hart.x[9] = 0x40_0000;
+    for f in hart.f.iter_mut() {
+        *f = r.next();
+    }
+    (hart, mem)
+}
+
+fn data(mem: &mut Memory) -> Vec<u8> {
+    let mut b = vec![0; 4096];
+    mem.peek(DATA, &mut b).unwrap();
+    b
+}
+
+/// Run compiled `code` for a block of `n` instructions at hart.pc; (exit code, retired, pending exception).
+fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64) -> (u32, u64, Option<Exception>) {
+    let mut table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
+    table[table_slot(hart.pc)] = JitEntry::new(hart.pc, code, n);
+    let (rt, wt) = mem.tlb_arrays();
+    // Exactly one block's worth: the dispatcher cannot enter it again
+    // when the block jumps back to its own start.
+    let budget = n;
+    let mut ctx = JitContext {
+        budget,
+        table: table.as_ptr(),
+        read_tlb: rt as *const u8,
+        write_tlb: wt as *const u8,
+        stop: 0,
+        entered: 0,
+        hart,
+        mem,
+        fault: 0,
+        pending: None,
+    };
+    // SAFETY: the table holds only `code`, compiled by `jit` and alive;
+    // hart and memory are borrowed for the call.
+    let e = unsafe { jit.run(&mut ctx) };
+    (e, budget - ctx.budget, ctx.pending)
+}
+
+#[test]
+fn random_blocks_match_the_interpreter() {
+    let mut jit = Jit::new().expect("jit on this host");
+    let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+    for round in 0..3000 {
+        let insts = random_block(&mut r);
+        let (h0, mut m0) = state(&mut r);
+        let block = Block { start: CODE, insts: insts.clone().into_boxed_slice(), pages: (CODE >> 12, CODE >> 12) };
+        let (mut hi, mut mi) = (h0.clone(), Memory::new());
+        mi.map(DATA, 0x1000, Perms::RW, "data").unwrap();
+        mi.poke(DATA, &data(&mut m0)).unwrap();
+        let (ei, ni) = run_block(&mut hi, &mut mi, &block, 64);
+
+        let code = jit.compile(CODE, &insts).expect("translatable");
+        let mut hj = h0.clone();
+        // Warm one TLB entry so both the fast and the slow path run.
+        let _ = m0.read_u8(DATA);
+        let (ej, nj, pending) = run_jit(&mut hj, &mut m0, &jit, code, insts.len() as u64);
+        let ctx = format!("round {round}: {insts:?}");
+        match ei {
+            BlockExit::Continue => assert!(ej == exit::RETURN, "{ctx}: exit {ej}"),
+            BlockExit::Trap(e) => {
+                assert_eq!(ej, exit::FAULT, "{ctx}");
+                assert_eq!(pending, Some(e), "{ctx}");
+            }
+            BlockExit::FenceI => unreachable!(),
+        }
+        assert_eq!(ni as u64, nj, "{ctx}: retired");
+        assert_eq!(hi.x, hj.x, "{ctx}: x");
+        assert_eq!(hi.f, hj.f, "{ctx}: f");
+        assert_eq!(hi.pc, hj.pc, "{ctx}: pc");
+        assert_eq!(data(&mut mi), data(&mut m0), "{ctx}: memory");
+    }
+}
+
+#[test]
+fn untranslatable_blocks_are_refused() {
+    let mut jit = Jit::new().unwrap();
+    let amo = [inst(Op::AmoaddW, 1, 2, 3, 0, 4)];
+    assert_eq!(jit.compile(CODE, &amo), None);
+    let ecall_mid = [inst(Op::Ecall, 0, 0, 0, 0, 4), inst(Op::Addi, 1, 1, 0, 1, 4)];
+    assert_eq!(jit.compile(CODE, &ecall_mid), None);
+    assert_eq!(jit.stats.blocks_unsupported, 2);
+    assert!(jit.compile(CODE, &[inst(Op::Addi, 1, 1, 0, 1, 4)]).is_some());
+}
+
+#[test]
+fn machines_with_a_jit_can_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<crate::engine::Machine>();
+}
