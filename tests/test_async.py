@@ -103,24 +103,33 @@ async def test_many_machines_run_concurrently_with_exact_output(guest, expected)
     assert all(m.stdout == want for m in machines)
 
 
+class _Unavailable:
+    """A user executor that cannot run here."""
+
+    name = "gpu"
+
+    async def execute(self, machine, budget):
+        raise vmjit.EngineUnavailable("no GPU on this host")
+
+
 @pytest.mark.asyncio
 async def test_fallback_chain_records_why_it_moved_on(guest, expected):
     want, status = expected("hello")
     m = vmjit.Machine.linux(guest("hello"))
-    chain = FallbackChain([JitExecutor(), InterpreterExecutor()])
+    chain = FallbackChain([_Unavailable(), JitExecutor(), InterpreterExecutor()])
     stop = await chain.execute(m, None)
     assert stop.exit_code == status and m.stdout == want
-    assert chain.ran == "interp"
-    assert [name for name, _ in chain.skipped] == ["jit"]
-    assert "not available" in chain.skipped[0][1]
+    assert chain.ran == "jit"
+    assert m.stats["jit_instructions"] > 0
+    assert chain.skipped == [("gpu", "no GPU on this host")]
     assert isinstance(chain, Executor) and isinstance(InterpreterExecutor(), Executor)
 
 
 @pytest.mark.asyncio
 async def test_fallback_chain_with_no_usable_executor_raises(guest):
     m = vmjit.Machine.linux(guest("hello"))
-    with pytest.raises(vmjit.EngineUnavailable, match="no executor"):
-        await FallbackChain([JitExecutor()]).execute(m, None)
+    with pytest.raises(vmjit.EngineUnavailable, match="no executor.*no GPU"):
+        await FallbackChain([_Unavailable()]).execute(m, None)
 
 
 @pytest.mark.asyncio

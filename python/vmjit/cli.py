@@ -32,6 +32,8 @@ def _print_stats(stats: dict) -> None:
         f"run time:       {seconds:.6f} s",
         f"speed:          {mips:.1f} MIPS",
         f"blocks decoded: {stats['blocks_decoded']}",
+        f"blocks compiled: {stats['blocks_compiled']} "
+        f"(compile time {stats['compile_time'] * 1e3:.2f} ms, median {stats['compile_time_median'] * 1e6:.0f} us)",
         f"TLB hit rate:   {hit_rate:.2f}% ({stats['tlb_hits']} hits, {stats['tlb_misses']} misses)",
         f"syscalls:       {stats['syscalls']}",
     ]

@@ -10,7 +10,7 @@ use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use vmjit_core::engine::{self, StopReason};
+use vmjit_core::engine::{self, EngineKind, StopReason};
 use vmjit_core::linux::{Input, LinuxConfig, Output};
 
 use crate::errors::{to_py, VmError};
@@ -58,18 +58,22 @@ pub fn stop_tuple(s: StopReason) -> StopTuple {
     )
 }
 
-/// The engines this build can run.
+/// The engines this build can run: the JIT only where the host lets it
+/// generate code.
 #[pyfunction]
 pub fn available_engines() -> Vec<&'static str> {
-    vec!["auto", "interp"]
+    if vmjit_core::jit::Jit::new().is_ok() {
+        vec!["auto", "jit", "interp"]
+    } else {
+        vec!["auto", "interp"]
+    }
 }
 
-fn check_engine(engine: &str) -> PyResult<()> {
+fn engine_kind(engine: &str) -> PyResult<EngineKind> {
     match engine {
-        "auto" | "interp" => Ok(()),
-        "jit" => Err(crate::errors::EngineUnavailable::new_err(
-            "engine 'jit' is not available: this build has no JIT tier yet; use 'interp' or 'auto'",
-        )),
+        "auto" => Ok(EngineKind::Auto),
+        "jit" => Ok(EngineKind::Jit),
+        "interp" => Ok(EngineKind::Interp),
         other => Err(PyValueError::new_err(format!(
             "unknown engine {other:?}: expected 'auto', 'jit' or 'interp'"
         ))),
@@ -94,7 +98,7 @@ impl Machine {
         capture_stderr: bool,
         engine: String,
     ) -> PyResult<Machine> {
-        check_engine(&engine)?;
+        let kind = engine_kind(&engine)?;
         let output = |capture| if capture { Output::Capture } else { Output::Inherit };
         let config = LinuxConfig {
             argv,
@@ -104,7 +108,13 @@ impl Machine {
             stdout: output(capture_stdout),
             stderr: output(capture_stderr),
         };
-        let inner = py.detach(|| engine::Machine::linux(&image, config)).map_err(to_py)?;
+        let inner = py
+            .detach(|| {
+                let mut m = engine::Machine::linux(&image, config)?;
+                m.set_engine(kind)?;
+                Ok(m)
+            })
+            .map_err(to_py)?;
         Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), engine })
     }
 
@@ -150,9 +160,15 @@ impl Machine {
 
     /// Choose the engine for the next runs ("auto", "jit" or "interp").
     fn set_engine(&mut self, engine: String) -> PyResult<()> {
-        check_engine(&engine)?;
-        drop(self.machine()?);
+        let kind = engine_kind(&engine)?;
+        self.machine()?.set_engine(kind).map_err(to_py)?;
         self.engine = engine;
+        Ok(())
+    }
+
+    /// Runs a block needs before `auto` compiles it.
+    fn set_jit_threshold(&self, runs: u32) -> PyResult<()> {
+        self.machine()?.set_jit_threshold(runs);
         Ok(())
     }
 
@@ -257,7 +273,16 @@ impl Machine {
         d.set_item("engine", &self.engine)?;
         d.set_item("instructions", s.instructions)?;
         d.set_item("interp_instructions", s.interp_instructions)?;
-        d.set_item("jit_instructions", 0u64)?;
+        d.set_item("jit_instructions", s.jit_instructions)?;
+        d.set_item("blocks_compiled", s.blocks_compiled)?;
+        d.set_item("blocks_unsupported", s.blocks_unsupported)?;
+        d.set_item("compile_time", s.compile_time.as_secs_f64())?;
+        d.set_item("compile_time_median", s.compile_time_median.as_secs_f64())?;
+        d.set_item("code_bytes", s.code_bytes)?;
+        d.set_item("chain_hits", s.chain_hits)?;
+        d.set_item("jit_entries", s.jit_entries)?;
+        d.set_item("code_invalidated", s.code_invalidated)?;
+        d.set_item("code_cache_flushes", s.code_cache_flushes)?;
         d.set_item("blocks_decoded", s.blocks_decoded)?;
         d.set_item("blocks_invalidated", s.blocks_invalidated)?;
         d.set_item("block_lookups", s.block_lookups)?;
