@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::hart::{Exception, Hart};
 use crate::interp::{self, BlockExit};
-use crate::linux::{ElfError, LinuxConfig, Process, SyscallOutcome};
+use crate::linux::{ElfError, LinuxConfig, LinuxOptions, Process, SyscallOutcome};
 use crate::mem::Memory;
 use crate::jit::context::{exit, JitContext};
 use crate::jit::Jit;
@@ -110,9 +110,14 @@ pub struct Machine {
 impl Machine {
     /// A Linux user-mode machine running the ELF executable `image`.
     pub fn linux(image: &[u8], config: LinuxConfig) -> Result<Machine, VmError> {
+        Machine::linux_with(image, config, &LinuxOptions::default())
+    }
+
+    /// `linux` with options (a sysroot for dynamically linked programs).
+    pub fn linux_with(image: &[u8], config: LinuxConfig, options: &LinuxOptions) -> Result<Machine, VmError> {
         let mut hart = Hart::new();
         let mut mem = Memory::new();
-        let process = Process::load(image, config, &mut mem, &mut hart)?;
+        let process = Process::load_with(image, config, options, &mut mem, &mut hart)?;
         Ok(Machine {
             hart,
             mem,

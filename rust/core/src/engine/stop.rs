@@ -11,6 +11,9 @@ pub enum StopKind {
     Budget,
     /// The guest was killed by a synchronous fault (a signal).
     Fault,
+    /// The guest was killed by a signal that is not a fault of its own
+    /// instruction: kill/raise/abort, SIGPIPE, a timer.
+    Signal,
 }
 
 impl StopKind {
@@ -19,6 +22,7 @@ impl StopKind {
             StopKind::Exited => "exited",
             StopKind::Budget => "budget",
             StopKind::Fault => "fault",
+            StopKind::Signal => "signal",
         }
     }
 }

@@ -1,8 +1,9 @@
 //! ELF parsing and validation: everything the loader needs to know about an
 //! executable, checked against the file before anything is mapped.
 //!
-//! Accepted: ELF64, little endian, EM_RISCV, ET_EXEC (static) or ET_DYN
-//! without PT_INTERP (static PIE). Every offset and size comes from the file
+//! Accepted: ELF64, little endian, EM_RISCV, ET_EXEC or ET_DYN, with or
+//! without a program interpreter (PT_INTERP; the interpreter itself is
+//! found and loaded by interp.rs). Every offset and size comes from the file
 //! and is checked with overflow-safe arithmetic; a bad file is an `ElfError`
 //! with a message that says what is wrong, never a panic.
 
@@ -24,8 +25,8 @@ const ELF64_PHDR_SIZE: usize = 56;
 const MAX_PHDR_TABLE: usize = 65536;
 /// PN_XNUM: the real count would be in section header 0 (not supported).
 const PN_XNUM: u16 = 0xffff;
-/// Longest PT_INTERP path worth quoting (PATH_MAX).
-const MAX_INTERP: usize = 4096;
+/// Longest PT_INTERP contents Linux accepts (PATH_MAX, NUL included).
+const MAX_INTERP: u64 = 4096;
 
 /// One PT_LOAD segment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub struct ElfInfo {
     pub segments: Vec<Segment>,
     /// PT_GNU_STACK asked for an executable stack.
     pub exec_stack: bool,
+    /// The program interpreter named by PT_INTERP (without its NUL).
+    pub interp: Option<Vec<u8>>,
 }
 
 impl ElfInfo {
@@ -76,9 +79,11 @@ pub fn parse(image: &[u8]) -> Result<ElfInfo, ElfError> {
 
     let mut segments = Vec::new();
     let mut exec_stack = false;
+    let mut interp = None;
     for (i, p) in phdrs.iter().enumerate() {
         match p.p_type {
-            ph::PT_INTERP => return Err(interp_error(image, i, p)),
+            // Only the first PT_INTERP counts (load_elf_binary stops there).
+            ph::PT_INTERP if interp.is_none() => interp = Some(interp_path(image, i, p)?),
             ph::PT_LOAD => {
                 if let Some(seg) = check_load(image, i, p)? {
                     segments.push(seg);
@@ -115,6 +120,7 @@ pub fn parse(image: &[u8]) -> Result<ElfInfo, ElfError> {
         phnum: hdr.e_phnum,
         segments,
         exec_stack,
+        interp,
     })
 }
 
@@ -196,15 +202,24 @@ fn file_range(image: &[u8], offset: u64, len: u64) -> Option<&[u8]> {
     image.get(start..end)
 }
 
-fn interp_error(image: &[u8], i: usize, p: &ProgramHeader) -> ElfError {
-    let Some(bytes) = file_range(image, p.p_offset, p.p_filesz.min(MAX_INTERP as u64)) else {
-        return ElfError(format!("truncated: PT_INTERP of program header {i} lies outside the file"));
+/// The interpreter path of a PT_INTERP: Linux wants 2..=PATH_MAX bytes
+/// ending in a NUL (load_elf_binary, ENOEXEC otherwise).
+fn interp_path(image: &[u8], i: usize, p: &ProgramHeader) -> Result<Vec<u8>, ElfError> {
+    if p.p_filesz < 2 || p.p_filesz > MAX_INTERP {
+        return err(format!("program header {i}: bad PT_INTERP size {}", p.p_filesz));
+    }
+    let Some(bytes) = file_range(image, p.p_offset, p.p_filesz) else {
+        return err(format!("truncated: PT_INTERP of program header {i} lies outside the file"));
     };
-    let path = bytes.split(|&b| b == 0).next().unwrap_or_default();
-    ElfError(format!(
-        "dynamically linked (PT_INTERP {}): use a sysroot",
-        String::from_utf8_lossy(path)
-    ))
+    let Some((&0, path)) = bytes.split_last() else {
+        return err(format!("program header {i}: the PT_INTERP path does not end with a NUL"));
+    };
+    // Bytes after an inner NUL are ignored, as the kernel's string use does.
+    let path = path.split(|&b| b == 0).next().unwrap_or_default();
+    if path.is_empty() {
+        return err(format!("program header {i}: empty PT_INTERP path"));
+    }
+    Ok(path.to_vec())
 }
 
 fn check_load(image: &[u8], i: usize, p: &ProgramHeader) -> Result<Option<Segment>, ElfError> {

@@ -392,3 +392,36 @@ pub fn statfs(path: &CStr) -> Result<[u8; STATFS_SIZE], Errno> {
     check_long(unsafe { libc::syscall(libc::SYS_statfs, path.as_ptr(), buf.as_mut_ptr()) })?;
     Ok(buf)
 }
+
+/// Whether `path` names an existing file, following symbolic links
+/// (access(F_OK), the check QEMU's sysroot lookup makes).
+pub fn exists(path: &CStr) -> bool {
+    // SAFETY: path is NUL-terminated.
+    unsafe { libc::access(path.as_ptr(), libc::F_OK) == 0 }
+}
+
+/// The whole contents of the regular file `path`, at most `limit` bytes
+/// (EFBIG beyond). Anything but a regular file is EACCES, as for
+/// open_exec: opened non-blocking, a FIFO or device cannot hang the
+/// caller.
+pub fn read_regular_file(path: &CStr, limit: u64) -> Result<Vec<u8>, Errno> {
+    let fd = openat(AT_FDCWD, path, libc::O_RDONLY | libc::O_NONBLOCK, 0)?;
+    let st = fstat(fd.as_raw_fd())?;
+    if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+        return Err(Errno::EACCES);
+    }
+    let size = st.st_size.max(0) as u64;
+    if size > limit {
+        return Err(Errno(libc::EFBIG));
+    }
+    let mut data = vec![0u8; size as usize];
+    let mut done = 0;
+    while done < data.len() {
+        match pread(fd.as_raw_fd(), &mut data[done..], done as i64)? {
+            0 => break,
+            n => done += n,
+        }
+    }
+    data.truncate(done);
+    Ok(data)
+}

@@ -36,6 +36,40 @@ const MAX_PIE_ALIGN: u64 = 1 << 30;
 /// named `name` (the executable's path, as in /proc/self/maps).
 pub fn load(info: &ElfInfo, image: &[u8], mem: &mut Memory, name: &str) -> Result<LoadedImage, ElfError> {
     let bias = if info.pie { pie_bias(info) } else { 0 };
+    load_at(info, image, mem, name, bias)
+}
+
+/// Map a program interpreter. An ET_DYN interpreter goes where mmap would
+/// put a mapping of its whole span (load_elf_interp maps its first segment
+/// without MAP_FIXED): the highest free range below the mmap area's top.
+pub fn load_interp(info: &ElfInfo, image: &[u8], mem: &mut Memory, name: &str) -> Result<LoadedImage, ElfError> {
+    let bias = if info.pie { interp_bias(info, mem)? } else { 0 };
+    // A fixed-address interpreter may not land on the program.
+    for seg in &info.segments {
+        let (s, e) = placed_range(seg, bias)?;
+        if mem.find_free(e - s, s, e) != Some(s) {
+            return Err(ElfError(format!(
+                "program header {}: the interpreter's segment {s:#x}..{e:#x} overlaps the program",
+                seg.index
+            )));
+        }
+    }
+    load_at(info, image, mem, name, bias)
+}
+
+fn interp_bias(info: &ElfInfo, mem: &Memory) -> Result<u64, ElfError> {
+    // parse() guarantees at least one segment, sorted, without overflow.
+    let first = info.segments.first().map_or(0, |s| page_down(s.vaddr));
+    let last = info.segments.iter().map(|s| s.vaddr + s.memsz).max().unwrap_or(0);
+    let span = page_up(last).wrapping_sub(first);
+    let base = mem
+        .find_free(span, MMAP_MIN, MMAP_TOP)
+        .ok_or_else(|| ElfError(format!("no room for the interpreter's {span:#x} bytes")))?;
+    Ok(base.wrapping_sub(first))
+}
+
+/// Map the segments of `info` with `bias` added to every address.
+fn load_at(info: &ElfInfo, image: &[u8], mem: &mut Memory, name: &str, bias: u64) -> Result<LoadedImage, ElfError> {
     let mut start = u64::MAX;
     let mut end = 0;
     for seg in &info.segments {

@@ -12,14 +12,17 @@ mod elf;
 mod errno;
 mod fd;
 mod host;
+mod interp;
 pub mod layout;
 mod loader;
 mod procfs;
 mod stack;
 mod syscalls;
+mod sysroot;
 mod uaccess;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::hart::Hart;
@@ -27,8 +30,9 @@ use crate::mem::Memory;
 
 pub use errno::Errno;
 pub use loader::LoadedImage;
-pub use stack::{AT_EXECFN, AT_HWCAP, AT_RANDOM, HWCAP_RV64GC};
+pub use stack::{AT_BASE, AT_ENTRY, AT_EXECFN, AT_HWCAP, AT_RANDOM, HWCAP_RV64GC};
 pub use syscalls::nr;
+pub use sysroot::Sysroot;
 
 use fd::{FdEntry, FdTable, HostFd, MemKind, OpenFile, Stream};
 use syscalls::{Action, Brk, Cwd, Limits, Signals, RLIMIT_NOFILE};
@@ -65,6 +69,17 @@ pub struct LinuxConfig {
     pub stderr: Output,
 }
 
+/// How to start a Linux process, beyond `LinuxConfig`.
+#[derive(Clone, Debug, Default)]
+pub struct LinuxOptions {
+    /// A host directory standing in for the guest's `/`, as with
+    /// `qemu-riscv64 -L`: absolute guest paths are looked up inside it
+    /// first, then on the host (see sysroot.rs). A dynamically linked
+    /// program needs one holding its interpreter and libraries (Debian:
+    /// /usr/riscv64-linux-gnu from libc6-riscv64-cross).
+    pub sysroot: Option<PathBuf>,
+}
+
 /// Error loading an ELF image.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -95,6 +110,7 @@ pub struct Process {
     signals: Signals,
     limits: Limits,
     umask: u32,
+    sysroot: Sysroot,
     thread: Thread,
     ids: host::HostIds,
     /// The executable's absolute, canonical host path (/proc/self/exe).
@@ -102,6 +118,8 @@ pub struct Process {
     argv: Vec<Vec<u8>>,
     envp: Vec<Vec<u8>>,
     image: LoadedImage,
+    /// The program interpreter, when the program has one.
+    interp: Option<LoadedImage>,
     auxv: Vec<(u64, u64)>,
     /// Captured stdout and stderr.
     captured: [Vec<u8>; 2],
@@ -115,9 +133,27 @@ impl Process {
     /// Load `image` into `mem`, build the initial stack and set up `hart`
     /// (pc at the entry point, sp at the stack).
     pub fn load(image: &[u8], config: LinuxConfig, mem: &mut Memory, hart: &mut Hart) -> Result<Process, ElfError> {
+        Process::load_with(image, config, &LinuxOptions::default(), mem, hart)
+    }
+
+    /// `load` with options. A program with an interpreter starts in the
+    /// interpreter (pc at its entry, AT_BASE its load address, AT_ENTRY the
+    /// program's entry), which then loads the program's libraries.
+    pub fn load_with(
+        image: &[u8],
+        config: LinuxConfig,
+        options: &LinuxOptions,
+        mem: &mut Memory,
+        hart: &mut Hart,
+    ) -> Result<Process, ElfError> {
+        let sysroot = Sysroot::new(options.sysroot.as_deref())?;
         let info = elf::parse(image)?;
         let name = String::from_utf8_lossy(&config.exec_path).into_owned();
         let loaded = loader::load(&info, image, mem, &name)?;
+        let interp = match &info.interp {
+            Some(path) => Some(interp::load(path, &sysroot, mem)?),
+            None => None,
+        };
         let ids = host::ids();
         let mut random = [0u8; 16];
         host::getrandom(&mut random).map_err(|e| ElfError(format!("no random bytes for AT_RANDOM: errno {}", e.0)))?;
@@ -126,6 +162,7 @@ impl Process {
             envp: &config.envp,
             execfn: &config.exec_path,
             image: &loaded,
+            interp_base: interp.as_ref().map_or(0, |i| i.bias),
             random,
             ids: stack::Ids { uid: ids.uid, euid: ids.euid, gid: ids.gid, egid: ids.egid },
             exec_stack: info.exec_stack,
@@ -135,7 +172,7 @@ impl Process {
         // ELF_PLAT_INIT: every register but sp starts at zero; a0 = 0 means
         // no rtld_fini for the libc to register.
         *hart = Hart::new();
-        hart.pc = loaded.entry;
+        hart.pc = interp.as_ref().map_or(loaded.entry, |i| i.entry);
         hart.x[2] = stack.sp;
 
         let cwd = Cwd::from_host().map_err(|e| ElfError(format!("cannot open the working directory: errno {}", e.0)))?;
@@ -147,12 +184,14 @@ impl Process {
             signals: Signals::default(),
             limits: Limits::new(),
             umask: DEFAULT_UMASK,
+            sysroot,
             thread: Thread::default(),
             ids,
             exe,
             argv: config.argv,
             envp: config.envp,
             image: loaded,
+            interp,
             auxv: stack.auxv,
             captured: [Vec::new(), Vec::new()],
             unknown: BTreeMap::new(),
@@ -205,6 +244,16 @@ impl Process {
     /// Where the executable was loaded.
     pub fn image(&self) -> &LoadedImage {
         &self.image
+    }
+
+    /// Where the program interpreter was loaded, if the program has one.
+    pub fn interp(&self) -> Option<&LoadedImage> {
+        self.interp.as_ref()
+    }
+
+    /// The directory standing in for the guest's root, if any.
+    pub fn sysroot(&self) -> Option<PathBuf> {
+        self.sysroot.dir()
     }
 
     /// The auxiliary vector given to the guest (AT_NULL last).

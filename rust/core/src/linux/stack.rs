@@ -70,6 +70,8 @@ pub struct StackInit<'a> {
     pub envp: &'a [Vec<u8>],
     pub execfn: &'a [u8],
     pub image: &'a LoadedImage,
+    /// Where the program interpreter was loaded (AT_BASE); 0 without one.
+    pub interp_base: u64,
     pub random: [u8; 16],
     pub ids: Ids,
     /// PT_GNU_STACK asked for an executable stack.
@@ -132,8 +134,8 @@ pub fn build(mem: &mut Memory, init: &StackInit) -> Result<InitialStack, ElfErro
         (AT_PHDR, img.phdr),
         (AT_PHENT, ElfInfo::PHENT),
         (AT_PHNUM, img.phnum),
-        // No interpreter: AT_BASE is 0.
-        (AT_BASE, 0),
+        // The interpreter's load address, 0 without one.
+        (AT_BASE, init.interp_base),
         (AT_FLAGS, 0),
         (AT_ENTRY, img.entry),
         (AT_UID, init.ids.uid as u64),

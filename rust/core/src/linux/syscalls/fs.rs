@@ -3,8 +3,13 @@
 //!
 //! Paths are host paths; a relative path is resolved against the guest's
 //! own working directory (a host directory descriptor), never the host
-//! process's, so guests and their host do not disturb one another.
+//! process's, so guests and their host do not disturb one another. The
+//! calls that look a file up by name (openat, the stat family, faccessat,
+//! readlinkat, statfs) see absolute paths through the sysroot first
+//! (`lookup`), as QEMU's linux-user does; calls that create, remove or
+//! rename names act on the host path as given.
 
+use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::{Arc, Mutex};
@@ -45,6 +50,12 @@ impl Cwd {
     }
 }
 
+/// The host path a guest path names for a lookup: inside the sysroot
+/// when it exists there (sysroot.rs).
+pub fn lookup<'a>(p: &Process, path: &'a CStr) -> Cow<'a, CStr> {
+    p.sysroot.resolve(path)
+}
+
 /// A resolved directory argument: the host descriptor relative paths start
 /// from, kept alive for the duration of the call.
 pub struct Dir {
@@ -76,6 +87,7 @@ pub fn sys_openat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
         let limit = p.nofile_limit();
         return p.fds.insert(FdEntry::new(file, cloexec), 0, limit).map(|fd| fd as u64);
     }
+    let path = lookup(p, &path);
     let d = dir(p, dirfd, &path)?;
     let mode = if flags & O_CREAT != 0 || flags & O_TMPFILE == O_TMPFILE { mode & 0o7777 & !p.umask } else { 0 };
     let fd = host::openat(d.fd, &path, oflags::to_host(flags), mode)?;
@@ -200,6 +212,7 @@ pub fn sys_newfstatat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let st = if let Some(f) = empty_path_mem_file(p, dirfd, &path, flags) {
         mem_stat(p, &f)
     } else {
+        let path = lookup(p, &path);
         let d = dir(p, dirfd, &path)?;
         Stat::from_host(&host::fstatat(d.fd, &path, flags as i32)?)
     };
@@ -213,6 +226,7 @@ pub fn sys_statx(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let out = if let Some(f) = empty_path_mem_file(p, dirfd, &path, flags) {
         mem_stat(p, &f).to_statx()
     } else {
+        let path = lookup(p, &path);
         let d = dir(p, dirfd, &path)?;
         host::statx(d.fd, &path, flags as i32, mask)?
     };
@@ -274,6 +288,7 @@ fn access(p: &Process, mem: &mut Memory, dirfd: u64, addr: u64, mode: u32, flags
     if empty_path_mem_file(p, dirfd, &path, flags).is_some() {
         return Ok(0);
     }
+    let path = lookup(p, &path);
     let d = dir(p, dirfd, &path)?;
     host::faccessat(d.fd, &path, mode as i32, flags as i32)?;
     Ok(0)
@@ -292,6 +307,7 @@ pub fn sys_readlinkat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
         tmp[..n].copy_from_slice(&target[..n]);
         n
     } else {
+        let path = lookup(p, &path);
         let d = dir(p, dirfd, &path)?;
         host::readlinkat(d.fd, &path, &mut tmp)?
     };

@@ -133,6 +133,7 @@ pub fn sys_ftruncate(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
 
 pub fn sys_statfs(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let path = path(mem, a[0])?;
+    let path = super::fs::lookup(p, &path);
     let buf = host::statfs(&cwd_path(p, &path)?)?;
     uaccess::write(mem, a[1], &buf)?;
     Ok(0)

@@ -190,17 +190,30 @@ fn misaligned_segment() {
 
 #[test]
 fn dynamically_linked() {
-    let mut b = ElfBuilder::minimal();
-    let interp = b"/lib/ld-linux-riscv64-lp64d.so.1\0";
-    b.file[0x300..0x300 + interp.len()].copy_from_slice(interp);
-    b.phdrs.insert(
-        0,
-        Phdr { p_type: PT_INTERP, flags: PF_R, offset: 0x300, vaddr: 0x10300, filesz: interp.len() as u64, memsz: interp.len() as u64, align: 1 },
-    );
+    let with_interp = |bytes: &[u8], filesz: u64| {
+        let mut b = ElfBuilder::minimal();
+        b.file[0x300..0x300 + bytes.len()].copy_from_slice(bytes);
+        b.phdrs.insert(
+            0,
+            Phdr { p_type: PT_INTERP, flags: PF_R, offset: 0x300, vaddr: 0x10300, filesz, memsz: filesz, align: 1 },
+        );
+        b.build()
+    };
+    let interp = b"/nonexistent/ld-vmjit-test.so.1\0";
     assert_eq!(
-        load_err(&b.build()),
-        "dynamically linked (PT_INTERP /lib/ld-linux-riscv64-lp64d.so.1): use a sysroot"
+        load_err(&with_interp(interp, interp.len() as u64)),
+        "interpreter /nonexistent/ld-vmjit-test.so.1: not found (no sysroot given: pass the directory \
+         holding the RISC-V libraries as sysroot)"
     );
+    // The path must end with its NUL within the segment, and be neither
+    // empty nor longer than PATH_MAX (load_elf_binary's checks).
+    assert_eq!(
+        load_err(&with_interp(interp, interp.len() as u64 - 1)),
+        "program header 0: the PT_INTERP path does not end with a NUL"
+    );
+    assert_eq!(load_err(&with_interp(b"\0\0", 2)), "program header 0: empty PT_INTERP path");
+    assert_eq!(load_err(&with_interp(b"/", 1)), "program header 0: bad PT_INTERP size 1");
+    assert_eq!(load_err(&with_interp(b"/", 4097)), "program header 0: bad PT_INTERP size 4097");
     // A PT_INTERP outside the file is a truncation.
     let mut b = ElfBuilder::minimal();
     b.phdrs.push(Phdr { p_type: PT_INTERP, flags: PF_R, offset: 0x9000, vaddr: 0, filesz: 10, memsz: 10, align: 1 });

@@ -3,6 +3,7 @@
 
 mod elf;
 mod image;
+mod interp;
 mod io;
 mod loader;
 mod mem;
@@ -49,9 +50,13 @@ impl Guest {
     }
 
     pub fn load(image: &[u8], cfg: LinuxConfig) -> Guest {
+        Guest::load_with(image, cfg, &LinuxOptions::default())
+    }
+
+    pub fn load_with(image: &[u8], cfg: LinuxConfig, options: &LinuxOptions) -> Guest {
         let mut mem = Memory::new();
         let mut hart = Hart::new();
-        let p = Process::load(image, cfg, &mut mem, &mut hart).expect("load");
+        let p = Process::load_with(image, cfg, options, &mut mem, &mut hart).expect("load");
         mem.map(SCRATCH, SCRATCH_LEN, Perms::RW, "scratch").expect("scratch");
         mem.map(READONLY, 0x1000, Perms::R, "readonly").expect("readonly");
         Guest { p, hart, mem }
