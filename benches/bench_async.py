@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import time
 from pathlib import Path
 
 import vmjit
@@ -19,6 +20,10 @@ BENCH = GUEST / "bench"
 HELLO = GUEST / "hello"
 MACHINES = 1000
 ROUNDS_EACH = 10
+# The instructions an awaited run executes before it moves to the pool
+# (run.rs EAGER_SLICE), and the slice used to count switches.
+EAGER_SLICE = 10_000
+SMALL_SLICE = 1_000
 
 
 def test_run_sync_round_trip(benchmark):
@@ -27,15 +32,56 @@ def test_run_sync_round_trip(benchmark):
     benchmark(m.run_sync, 0)
 
 
-def test_await_round_trip(benchmark):
-    """A zero-instruction await: the run goes to the worker pool and its
-    result comes back through the event loop."""
-    m = vmjit.Machine.linux(HELLO, env={})
+AWAITS = 1000
+
+
+def _per_await(benchmark, machine: vmjit.Machine, budget: int) -> None:
+    """Time AWAITS awaits of `machine.run(budget)` inside one running event
+    loop (so the loop's own start-up is not counted); the benchmark's times
+    are per await."""
     loop = asyncio.new_event_loop()
+
+    async def many():
+        for _ in range(AWAITS):
+            await machine.run(budget)
+
     try:
-        benchmark(lambda: loop.run_until_complete(m.run(0)))
+        benchmark.pedantic(lambda: loop.run_until_complete(many()), rounds=5, iterations=1)
     finally:
         loop.close()
+    benchmark.extra_info["us_per_await"] = round(benchmark.stats.stats.median / AWAITS * 1e6, 2)
+
+
+def test_await_round_trip(benchmark):
+    """A zero-instruction await: it ends within the eager slice, so it
+    crosses into Rust and back without a trip through the worker pool."""
+    _per_await(benchmark, vmjit.Machine.linux(HELLO, env={}), 0)
+
+
+def test_await_pool_round_trip(benchmark):
+    """An await that outlasts the eager slice by one instruction, so its
+    result comes back from the worker pool through the event loop."""
+    m = vmjit.Machine.linux(BENCH, argv=[str(BENCH), "1000000"], env={}, engine="interp")
+    _per_await(benchmark, m, EAGER_SLICE + 1)
+
+
+def test_slice_switch_inside_rust(benchmark):
+    """The cost of one slice switch on the pool: the same work in slices of
+    SMALL_SLICE instructions against one slice, per extra switch."""
+    work = 2_000_000
+
+    def run(slice_instructions: int) -> float:
+        m = _bench_machine(1000)
+        m.run_sync(EAGER_SLICE)  # past start-up, so both runs do the same work
+        start = time.perf_counter()
+        asyncio.run(m.run(work, slice_instructions=slice_instructions))
+        return time.perf_counter() - start
+
+    def switches() -> float:
+        return min(run(SMALL_SLICE) for _ in range(3)) - min(run(work) for _ in range(3))
+
+    extra = benchmark.pedantic(switches, rounds=1, iterations=1)
+    benchmark.extra_info["ns_per_switch"] = round(extra / (work // SMALL_SLICE - 1) * 1e9, 1)
 
 
 def _bench_machine(rounds: int) -> vmjit.Machine:

@@ -235,7 +235,9 @@ class Machine:
         self, max_instructions: Optional[int] = None, slice_instructions: int = DEFAULT_SLICE
     ) -> StopReason:
         """Run on vmjit's worker pool with the GIL released, so the event loop
-        stays free. The guest runs in slices of ``slice_instructions`` and
+        stays free. The first 10,000 instructions run at once on the calling
+        thread (still without the GIL), so a short run returns without a
+        round trip through the pool. The guest runs in slices of ``slice_instructions`` and
         yields between them, so many machines share the pool; cancelling the
         awaiting task stops the guest at the end of the current slice and
         leaves the machine consistent, to be inspected or resumed."""

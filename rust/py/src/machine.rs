@@ -10,7 +10,7 @@ use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use vmjit_core::engine::{self, EngineKind, StopReason};
+use vmjit_core::engine::{self, EngineKind, StopKind, StopReason};
 use vmjit_core::linux::{Input, LinuxConfig, Output};
 
 use crate::errors::{to_py, VmError};
@@ -126,7 +126,9 @@ impl Machine {
         py.detach(move || run::run_blocking(&inner, max_instructions)).map(stop_tuple)
     }
 
-    /// An awaitable that runs on the worker pool in slices of
+    /// An awaitable run. Its first few instructions run at once on this
+    /// thread with the GIL released (a run that ends there needs no round
+    /// trip through the pool); the rest runs on the worker pool in slices of
     /// `slice_instructions`, yielding between slices so that many machines
     /// share the pool; cancelling it stops the guest at the next slice end.
     #[pyo3(signature = (max_instructions=None, slice_instructions=run::DEFAULT_SLICE))]
@@ -141,8 +143,16 @@ impl Machine {
         }
         let guard = RunGuard::acquire(&self.running)?;
         let inner = self.inner.clone();
+        let eager = max_instructions.unwrap_or(u64::MAX).min(run::EAGER_SLICE).min(slice_instructions);
+        let stop = py.detach(|| run::run_blocking(&inner, Some(eager)))?;
+        let remaining = max_instructions.map(|m| m - eager);
+        if stop.kind != StopKind::Budget || remaining == Some(0) {
+            drop(guard);
+            let value = stop_tuple(stop).into_pyobject(py)?.into_any().unbind();
+            return Ok(Bound::new(py, run::Ready::new(value))?.into_any());
+        }
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let stop = run::run_sliced(inner, guard, max_instructions, slice_instructions).await?;
+            let stop = run::run_sliced(inner, guard, remaining, slice_instructions).await?;
             Ok(stop_tuple(stop))
         })
     }

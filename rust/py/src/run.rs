@@ -5,7 +5,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use pyo3::PyResult;
+use pyo3::exceptions::PyStopIteration;
+use pyo3::prelude::*;
 
 use vmjit_core::engine::{self, StopKind, StopReason};
 
@@ -16,6 +17,12 @@ use crate::machine::lock;
 /// of interpreted guest time, so thousands of machines share the pool
 /// fairly and cancellation is prompt.
 pub const DEFAULT_SLICE: u64 = 100_000;
+
+/// Instructions an awaited run executes at once on the caller's thread
+/// (GIL released) before it moves to the pool: a short run then costs no
+/// thread hop at all, and the event loop is held for tens of microseconds
+/// at most.
+pub const EAGER_SLICE: u64 = 10_000;
 
 /// Marks a machine as running for as long as it lives, so a second run
 /// (or an inspection) fails clearly instead of racing.
@@ -73,5 +80,37 @@ pub async fn run_sliced(
             }
         }
         tokio::task::yield_now().await;
+    }
+}
+
+/// An awaitable whose result is already known: what an awaited run that
+/// finished within its eager slice returns.
+#[pyclass(module = "vmjit._core")]
+pub struct Ready {
+    value: Option<Py<PyAny>>,
+}
+
+impl Ready {
+    pub fn new(value: Py<PyAny>) -> Ready {
+        Ready { value: Some(value) }
+    }
+}
+
+#[pymethods]
+impl Ready {
+    fn __await__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The first step ends the coroutine protocol with the value.
+    fn __next__(&mut self) -> PyResult<Py<PyAny>> {
+        match self.value.take() {
+            Some(v) => Err(PyStopIteration::new_err((v,))),
+            None => Err(PyStopIteration::new_err(())),
+        }
     }
 }
