@@ -125,7 +125,7 @@ impl BlockCache {
             free: Vec::new(),
             by_pc: HashMap::new(),
             by_page: HashMap::new(),
-            jump: vec![(u64::MAX, NO_BLOCK); JUMP_CACHE_SIZE].into_boxed_slice(),
+            jump: Box::new([]),
             tiers: Vec::new(),
             jit_table: vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice(),
             stats: CacheStats::default(),
@@ -142,15 +142,21 @@ impl BlockCache {
     pub fn lookup(&mut self, mem: &mut Memory, pc: u64) -> Result<BlockId, Exception> {
         self.stats.lookups += 1;
         let slot = Self::slot(pc);
-        let (tag, id) = self.jump[slot];
-        if tag == pc {
-            self.stats.jump_cache_hits += 1;
-            return Ok(id);
+        if let Some(&(tag, id)) = self.jump.get(slot) {
+            if tag == pc {
+                self.stats.jump_cache_hits += 1;
+                return Ok(id);
+            }
         }
         let id = match self.by_pc.get(&pc) {
             Some(&id) => id,
             None => self.insert(translate(mem, pc)?),
         };
+        if self.jump.is_empty() {
+            // Allocated on first use: a machine that never runs (thousands
+            // may sit idle) does not pay for it.
+            self.jump = vec![(u64::MAX, NO_BLOCK); JUMP_CACHE_SIZE].into_boxed_slice();
+        }
         self.jump[slot] = (pc, id);
         Ok(id)
     }
@@ -197,9 +203,10 @@ impl BlockCache {
                     v.retain(|&b| b != id);
                 }
             }
-            let slot = Self::slot(block.start);
-            if self.jump[slot].1 == id {
-                self.jump[slot] = (u64::MAX, NO_BLOCK);
+            if let Some(e) = self.jump.get_mut(Self::slot(block.start)) {
+                if e.1 == id {
+                    *e = (u64::MAX, NO_BLOCK);
+                }
             }
             if let Tier::Compiled(_) = self.tiers[id as usize] {
                 self.stats.code_invalidated += 1;

@@ -5,6 +5,8 @@
 //! file as an mmap of the file would be, with the bss after p_filesz zeroed;
 //! the heap (brk) starts on the page after the highest segment.
 
+use std::sync::Arc;
+
 use super::elf::{ElfInfo, Segment};
 use super::layout::{MMAP_MIN, MMAP_TOP, PIE_BASE};
 use super::ElfError;
@@ -77,8 +79,9 @@ fn load_at(info: &ElfInfo, image: &[u8], mem: &mut Memory, name: &str, bias: u64
         start = start.min(s);
         end = end.max(e);
     }
+    let shared = crate::mem::intern(image);
     for seg in &info.segments {
-        map_segment(seg, bias, image, mem, name)?;
+        map_segment(seg, bias, &shared, mem, name)?;
     }
     Ok(LoadedImage {
         bias,
@@ -128,26 +131,21 @@ fn placed_range(seg: &Segment, bias: u64) -> Result<(u64, u64), ElfError> {
 /// `[vaddr, vaddr+filesz)` (including the bytes of those pages outside the
 /// segment, as a file mapping shows them), then zeros from `vaddr+filesz`
 /// to the end of the segment when it has a bss.
-fn map_segment(seg: &Segment, bias: u64, image: &[u8], mem: &mut Memory, name: &str) -> Result<(), ElfError> {
+fn map_segment(seg: &Segment, bias: u64, image: &Arc<[u8]>, mem: &mut Memory, name: &str) -> Result<(), ElfError> {
     let (start, end) = placed_range(seg, bias)?;
     let addr = seg.vaddr.wrapping_add(bias);
-    mem.map(start, end - start, seg.perms, name)
-        .map_err(|e| ElfError(format!("program header {}: cannot map segment: {e}", seg.index)))?;
-    if seg.filesz == 0 {
-        return Ok(());
-    }
     // elf.rs checked offset ≡ vaddr (mod page) and offset+filesz within
     // the file, so the file page start is at or after byte 0.
     let lead = addr - start;
     let file_start = (seg.offset - lead) as usize;
     let file_end = usize::try_from(page_up(seg.offset + seg.filesz)).map_or(image.len(), |e| e.min(image.len()));
-    let mut bytes = &image[file_start..file_end];
-    if seg.memsz > seg.filesz {
+    let mut len = if seg.filesz == 0 { 0 } else { file_end - file_start };
+    if seg.memsz > seg.filesz && seg.filesz > 0 {
         // padzero: the rest of the last file page belongs to the bss.
-        bytes = &bytes[..(lead + seg.filesz) as usize];
+        len = (lead + seg.filesz) as usize;
     }
-    mem.poke(start, bytes)
-        .map_err(|e| ElfError(format!("program header {}: cannot fill segment: {e}", seg.index)))
+    mem.map_backed(start, end - start, seg.perms, name, image.clone(), file_start, len)
+        .map_err(|e| ElfError(format!("program header {}: cannot map segment: {e}", seg.index)))
 }
 
 /// The unbiased address of the program header table: inside the PT_LOAD

@@ -13,12 +13,15 @@
 //! takes the slow path, which records the page for the block cache to
 //! invalidate (self-modifying code, dynamic loaders).
 
+mod image;
 mod region;
 pub mod tlb;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-pub use region::{Perms, Region};
+pub use image::intern;
+pub use region::{Backing, Perms, Region};
 use region::RegionMap;
 use tlb::Tlb;
 
@@ -191,7 +194,32 @@ impl Memory {
     pub fn map(&mut self, start: u64, len: u64, perms: Perms, name: &str) -> Result<(), MapError> {
         check_range(start, len)?;
         self.drop_pages(start, len);
-        self.regions.insert(Region { start, end: start + len, perms, name: name.into() });
+        self.regions.insert(Region { start, end: start + len, perms, name: name.into(), backing: None });
+        Ok(())
+    }
+
+    /// `map`, with the first `len_in_data` bytes of the range read from
+    /// `data[offset..]` (the rest zero), as a private file mapping shows a
+    /// file. Pages are copied out of `data` only when first touched, so an
+    /// image shared by many machines costs each only the pages it uses.
+    pub fn map_backed(
+        &mut self,
+        start: u64,
+        len: u64,
+        perms: Perms,
+        name: &str,
+        data: Arc<[u8]>,
+        offset: usize,
+        len_in_data: usize,
+    ) -> Result<(), MapError> {
+        check_range(start, len)?;
+        let fits = offset.checked_add(len_in_data).is_some_and(|e| e <= data.len());
+        if !fits || len_in_data as u64 > len {
+            return Err(MapError::OutOfRange);
+        }
+        self.drop_pages(start, len);
+        let backing = (len_in_data > 0).then(|| Backing { data, offset, len: len_in_data });
+        self.regions.insert(Region { start, end: start + len, perms, name: name.into(), backing });
         Ok(())
     }
 
@@ -387,7 +415,15 @@ impl Memory {
         if check && !allowed {
             return Err(MemFault { addr, access, kind: FaultKind::Protection });
         }
-        let page = self.pages.entry(vpn).or_insert_with(|| Box::new([0; PAGE_SIZE as usize]));
+        let page = self.pages.entry(vpn).or_insert_with(|| {
+            let mut page = Box::new([0; PAGE_SIZE as usize]);
+            if let Some(b) = &region.backing {
+                let from = b.bytes_from((vpn << 12) - region.start);
+                let n = from.len().min(PAGE_SIZE as usize);
+                page[..n].copy_from_slice(&from[..n]);
+            }
+            page
+        });
         let ptr = page.as_mut_ptr();
         if check {
             self.tlb_stats.misses += 1;

@@ -1,6 +1,7 @@
 //! The guest's mappings: non-overlapping regions with permissions and names.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Page permissions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
@@ -46,7 +47,52 @@ pub struct Region {
     pub end: u64,
     pub perms: Perms,
     pub name: String,
+    /// Where the first bytes of the region come from when a page is first
+    /// touched; without one (or past its end) pages start as zeros.
+    pub backing: Option<Backing>,
 }
+
+/// File contents behind the start of a region: the region's byte `k` is
+/// `data[offset + k]` for `k < len`. The data is shared (between the
+/// machines that load the same image) and never written: a page is copied
+/// out of it into the machine's own memory on first touch.
+#[derive(Clone)]
+pub struct Backing {
+    pub data: Arc<[u8]>,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Backing {
+    /// The same backing seen from `skip` bytes further into the region.
+    fn advanced(&self, skip: u64) -> Option<Backing> {
+        let skip = usize::try_from(skip).ok().filter(|&k| k < self.len)?;
+        Some(Backing { data: self.data.clone(), offset: self.offset + skip, len: self.len - skip })
+    }
+
+    /// The bytes of the region from `at` (an offset into it) on, up to the
+    /// end of the backing; empty past it.
+    pub fn bytes_from(&self, at: u64) -> &[u8] {
+        match usize::try_from(at) {
+            Ok(k) if k < self.len => &self.data[self.offset + k..self.offset + self.len],
+            _ => &[],
+        }
+    }
+}
+
+impl std::fmt::Debug for Backing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Backing({} bytes at offset {:#x})", self.len, self.offset)
+    }
+}
+
+impl PartialEq for Backing {
+    fn eq(&self, o: &Backing) -> bool {
+        Arc::ptr_eq(&self.data, &o.data) && self.offset == o.offset && self.len == o.len
+    }
+}
+
+impl Eq for Backing {}
 
 #[derive(Default)]
 pub struct RegionMap {
@@ -122,6 +168,7 @@ impl RegionMap {
         }
         let mut tail = r.clone();
         let head_start = r.start;
+        tail.backing = r.backing.as_ref().and_then(|b| b.advanced(at - r.start));
         tail.start = at;
         if let Some(head) = self.by_start.get_mut(&head_start) {
             head.end = at;

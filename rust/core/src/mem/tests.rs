@@ -135,3 +135,63 @@ fn read_cstr_stops_at_nul_or_limit() {
     m.write_u8(BASE + 4 * PAGE_SIZE - 1, b'x').unwrap();
     assert_eq!(m.read_cstr(BASE + 4 * PAGE_SIZE - 1, 10).unwrap_err().addr, BASE + 4 * PAGE_SIZE);
 }
+
+/// 2.5 pages of file bytes (byte k is k % 251) behind a 4-page region.
+fn backed() -> (Memory, Arc<[u8]>) {
+    let data: Arc<[u8]> = (0..3 * PAGE_SIZE as usize).map(|k| (k % 251) as u8).collect();
+    let mut m = Memory::new();
+    m.map_backed(BASE, 4 * PAGE_SIZE, Perms::RW, "file", data.clone(), 0x100, 0x2800).unwrap();
+    (m, data)
+}
+
+fn expected_byte(data: &[u8], k: u64) -> u8 {
+    if k < 0x2800 { data[0x100 + k as usize] } else { 0 }
+}
+
+#[test]
+fn backed_pages_are_copied_only_when_touched() {
+    let (mut m, data) = backed();
+    assert_eq!(m.resident_bytes(), 0);
+    for k in [0, 1, 0xfff, 0x1000, 0x27ff, 0x2800, 0x2fff, 0x3fff] {
+        assert_eq!(m.read_u8(BASE + k).unwrap(), expected_byte(&data, k), "byte {k:#x}");
+    }
+    assert_eq!(m.resident_bytes(), 4 * PAGE_SIZE);
+    // A write changes this machine's copy, never the shared bytes.
+    m.write_u8(BASE, 0xee).unwrap();
+    assert_eq!(m.read_u8(BASE).unwrap(), 0xee);
+    assert_eq!(data[0x100], (0x100 % 251) as u8);
+}
+
+#[test]
+fn split_backed_regions_keep_their_file_offsets() {
+    let (mut m, data) = backed();
+    // mprotect and munmap in the middle split the region; each part still
+    // reads the file bytes of its own addresses.
+    m.protect(BASE + PAGE_SIZE, PAGE_SIZE, Perms::R).unwrap();
+    m.unmap(BASE + 2 * PAGE_SIZE, PAGE_SIZE).unwrap();
+    for k in [0, 0x1000, 0x1abc, 0x3000] {
+        assert_eq!(m.read_u8(BASE + k).unwrap(), expected_byte(&data, k), "byte {k:#x}");
+    }
+    assert!(m.read_u8(BASE + 0x2000).is_err());
+    assert_eq!(m.region_at(BASE + 0x3000).unwrap().backing, None);
+}
+
+#[test]
+fn backing_must_lie_inside_its_data_and_region() {
+    let data: Arc<[u8]> = vec![0u8; 100].into();
+    let mut m = Memory::new();
+    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", data.clone(), 50, 51), Err(MapError::OutOfRange));
+    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", data.clone(), usize::MAX, 2), Err(MapError::OutOfRange));
+    let big: Arc<[u8]> = vec![0u8; 2 * PAGE_SIZE as usize].into();
+    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", big, 0, PAGE_SIZE as usize + 1), Err(MapError::OutOfRange));
+}
+
+#[test]
+fn interned_images_are_shared_while_alive() {
+    let a = intern(b"an image used by two machines");
+    let b = intern(b"an image used by two machines");
+    assert!(Arc::ptr_eq(&a, &b));
+    let c = intern(b"another image of the same size!");
+    assert!(!Arc::ptr_eq(&a, &c));
+    assert_eq!(&c[..], b"another image of the same size!");
+}
