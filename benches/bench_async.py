@@ -137,3 +137,66 @@ def test_memory_per_idle_machine(benchmark):
 
     per_machine = benchmark.pedantic(build, rounds=1, iterations=1)
     benchmark.extra_info["kib_per_machine"] = round(per_machine / 1024, 1)
+
+
+FAIR_MACHINES = int(os.environ.get("VMJIT_BENCH_MACHINES", "10000"))
+FAIR_SLICE = 10_000
+FAIR_SECONDS = 5.0
+
+
+async def _progress_after(machines: list, priorities: list, seconds: float) -> list:
+    """Run every machine (for ever) at its priority, and return the
+    instructions each ran in the next `seconds` of wall time once all have
+    started (machines started first would otherwise be ahead by however
+    long it took to start the rest)."""
+    tasks = [
+        asyncio.ensure_future(m.run(slice_instructions=FAIR_SLICE, priority=p)) for m, p in zip(machines, priorities)
+    ]
+    # One turn of the loop starts every task: each has reached the pool.
+    await asyncio.sleep(0)
+    start = [m.progress for m in machines]
+    await asyncio.sleep(seconds)
+    # Read at one instant: cancelling thousands of tasks takes a while, and
+    # the machines cancelled last would keep running meanwhile.
+    end = [m.progress for m in machines]
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return [e - s for s, e in zip(start, end)]
+
+
+def _endless_machines(n: int) -> list:
+    return [_bench_machine(10**9) for _ in range(n)]
+
+
+def test_fairness_of_many_machines(benchmark):
+    """FAIR_MACHINES machines of equal priority share the pool for a fixed
+    wall time: the progress imbalance is max/min instructions run in that
+    time, less 1."""
+
+    def measure():
+        machines = _endless_machines(FAIR_MACHINES)
+        return asyncio.run(_progress_after(machines, [1] * len(machines), FAIR_SECONDS))
+
+    done = benchmark.pedantic(measure, rounds=1, iterations=1)
+    benchmark.extra_info["machines"] = FAIR_MACHINES
+    benchmark.extra_info["min_instructions"] = min(done)
+    benchmark.extra_info["max_instructions"] = max(done)
+    benchmark.extra_info["imbalance_percent"] = round((max(done) / max(min(done), 1) - 1) * 100, 1)
+
+
+def test_priority_shares(benchmark):
+    """Machines of priority 1, 2 and 4, as many of each, share the pool for
+    a fixed wall time: the instructions each group ran, relative to the
+    priority-1 group."""
+    per_group = 100
+
+    def measure():
+        machines = _endless_machines(3 * per_group)
+        priorities = [1] * per_group + [2] * per_group + [4] * per_group
+        return asyncio.run(_progress_after(machines, priorities, FAIR_SECONDS))
+
+    done = benchmark.pedantic(measure, rounds=1, iterations=1)
+    groups = [sum(done[i * per_group : (i + 1) * per_group]) for i in range(3)]
+    benchmark.extra_info["share_priority_2"] = round(groups[1] / groups[0], 2)
+    benchmark.extra_info["share_priority_4"] = round(groups[2] / groups[0], 2)

@@ -95,6 +95,34 @@ async def test_a_machine_cannot_run_twice_at_once(guest):
 
 
 @pytest.mark.asyncio
+async def test_progress_is_readable_while_the_machine_runs(guest):
+    m = vmjit.Machine.linux(guest("bench"), argv=["bench", ENDLESS_ROUNDS], engine="interp")
+    assert m.progress == 0
+    task = asyncio.create_task(m.run(slice_instructions=1000))
+    await asyncio.sleep(0)
+    # The run's first 10,000 instructions ran at once, on this thread.
+    assert m.running and m.progress >= 10_000
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert m.progress == m.stats["instructions"]
+    stop = m.run_sync(123)
+    assert stop.kind == "budget"
+    assert m.progress == m.stats["instructions"]
+
+
+@pytest.mark.asyncio
+async def test_priority_must_be_at_least_one(guest):
+    m = vmjit.Machine.linux(guest("hello"))
+    with pytest.raises(ValueError, match="priority"):
+        await m.run(priority=0)
+    assert not m.running
+    stop = await m.run(priority=5)
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+
+
+@pytest.mark.asyncio
 async def test_many_machines_run_concurrently_with_exact_output(guest, expected):
     want, status = expected("hello")
     machines = [vmjit.Machine.linux(guest("hello")) for _ in range(300)]

@@ -232,19 +232,29 @@ class Machine:
         return stop
 
     async def run(
-        self, max_instructions: Optional[int] = None, slice_instructions: int = DEFAULT_SLICE
+        self,
+        max_instructions: Optional[int] = None,
+        slice_instructions: int = DEFAULT_SLICE,
+        priority: int = 1,
     ) -> StopReason:
         """Run on vmjit's worker pool with the GIL released, so the event loop
-        stays free. The first 10,000 instructions run at once on the calling
-        thread (still without the GIL), so a short run returns without a
-        round trip through the pool. The guest runs in slices of ``slice_instructions`` and
-        yields between them, so many machines share the pool; cancelling the
-        awaiting task stops the guest at the end of the current slice and
-        leaves the machine consistent, to be inspected or resumed."""
+        stays free.
+
+        The first 10,000 instructions run at once on the calling thread
+        (still without the GIL), so a short run returns without a round trip
+        through the pool. The rest runs in slices of ``slice_instructions``;
+        the pool always runs next the machine that is furthest behind its
+        fair share, and ``priority`` weighs that share: a busy machine of
+        priority 3 runs three times the instructions of one of priority 1.
+        Cancelling the awaiting task stops the guest at the end of the
+        current slice and leaves the machine consistent, to be inspected or
+        resumed."""
         if max_instructions is not None and max_instructions < 0:
             raise ValueError("max_instructions must be >= 0")
         try:
-            stop = StopReason._from_core(await self._core.run_async(max_instructions, slice_instructions))
+            stop = StopReason._from_core(
+                await self._core.run_async(max_instructions, slice_instructions, priority)
+            )
         except asyncio.CancelledError:
             # The worker notices the cancellation at the end of its slice;
             # wait for that so the caller gets a machine it can inspect.
@@ -256,17 +266,20 @@ class Machine:
         return stop
 
     async def events(
-        self, max_instructions: Optional[int] = None, slice_instructions: int = DEFAULT_SLICE
+        self,
+        max_instructions: Optional[int] = None,
+        slice_instructions: int = DEFAULT_SLICE,
+        priority: int = 1,
     ) -> AsyncIterator[Event]:
         """Run the machine, yielding its output as it is written and, last, its
         stop. Captured output goes to the events instead of ``stdout`` and
         ``stderr``. The guest runs only while the consumer asks for more, so
         a guest that writes faster than Python reads waits for it: at most
-        one slice's output is buffered."""
+        one slice's output is buffered. ``priority`` is as for ``run``."""
         remaining = max_instructions
         while True:
             budget = slice_instructions if remaining is None else min(slice_instructions, remaining)
-            stop = StopReason._from_core(await self._core.run_async(budget, slice_instructions))
+            stop = StopReason._from_core(await self._core.run_async(budget, slice_instructions, priority))
             for kind, fd, spec in (("stdout", 1, self._stdout_spec), ("stderr", 2, self._stderr_spec)):
                 if spec == "inherit":
                     continue
@@ -283,6 +296,12 @@ class Machine:
     def running(self) -> bool:
         """True while a run owns the machine."""
         return self._core.running
+
+    @property
+    def progress(self) -> int:
+        """Instructions retired as of the end of the last run or time slice.
+        Unlike ``stats``, it can be read while the machine runs."""
+        return self._core.progress
 
     def _collect_output(self) -> None:
         for fd, spec, buf in ((1, self._stdout_spec, self._stdout), (2, self._stderr_spec, self._stderr)):

@@ -4,6 +4,7 @@
 mod errors;
 mod machine;
 mod run;
+mod sched;
 
 use pyo3::prelude::*;
 

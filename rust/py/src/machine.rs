@@ -3,24 +3,40 @@
 //! The Python layer (python/vmjit/machine.py) builds the public API on top of
 //! these primitives.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
+use tokio::sync::oneshot;
 
 use vmjit_core::engine::{self, EngineKind, StopKind, StopReason};
 use vmjit_core::linux::{Input, LinuxConfig, Output};
 
 use crate::errors::{to_py, VmError};
 use crate::run::{self, RunGuard};
+use crate::sched;
+
+/// Gives up a run's claim on its machine when the awaiting side goes away
+/// (the task was cancelled): a queued job then never runs again, and a job
+/// in the middle of a slice keeps the machine locked until the slice ends.
+struct ReleaseOnDrop(Arc<Mutex<Option<RunGuard>>>);
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
 
 #[pyclass(module = "vmjit._core")]
 pub struct Machine {
     inner: Arc<Mutex<engine::Machine>>,
     /// Set while a run (sync or async) owns the machine.
     running: Arc<AtomicBool>,
+    /// Instructions retired as of the end of the last run or slice:
+    /// readable while the machine runs.
+    progress: Arc<AtomicU64>,
     engine: String,
 }
 
@@ -115,7 +131,7 @@ impl Machine {
                 Ok(m)
             })
             .map_err(to_py)?;
-        Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), engine })
+        Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), progress: Arc::default(), engine })
     }
 
     /// Run with the GIL released; returns the stop reason as a tuple.
@@ -123,7 +139,8 @@ impl Machine {
     fn run(&self, py: Python<'_>, max_instructions: Option<u64>) -> PyResult<StopTuple> {
         let _guard = RunGuard::acquire(&self.running)?;
         let inner = self.inner.clone();
-        py.detach(move || run::run_blocking(&inner, max_instructions)).map(stop_tuple)
+        let progress = self.progress.clone();
+        py.detach(move || run::run_blocking(&inner, max_instructions, &progress)).map(stop_tuple)
     }
 
     /// An awaitable run. Its first few instructions run at once on this
@@ -131,30 +148,46 @@ impl Machine {
     /// trip through the pool); the rest runs on the worker pool in slices of
     /// `slice_instructions`, yielding between slices so that many machines
     /// share the pool; cancelling it stops the guest at the next slice end.
-    #[pyo3(signature = (max_instructions=None, slice_instructions=run::DEFAULT_SLICE))]
+    #[pyo3(signature = (max_instructions=None, slice_instructions=run::DEFAULT_SLICE, priority=1))]
     fn run_async<'py>(
         &self,
         py: Python<'py>,
         max_instructions: Option<u64>,
         slice_instructions: u64,
+        priority: u64,
     ) -> PyResult<Bound<'py, PyAny>> {
         if slice_instructions == 0 {
             return Err(PyValueError::new_err("slice_instructions must be > 0"));
         }
+        if priority == 0 {
+            return Err(PyValueError::new_err("priority must be >= 1"));
+        }
         let guard = RunGuard::acquire(&self.running)?;
         let inner = self.inner.clone();
         let eager = max_instructions.unwrap_or(u64::MAX).min(run::EAGER_SLICE).min(slice_instructions);
-        let stop = py.detach(|| run::run_blocking(&inner, Some(eager)))?;
+        let stop = py.detach(|| run::run_blocking(&inner, Some(eager), &self.progress))?;
         let remaining = max_instructions.map(|m| m - eager);
         if stop.kind != StopKind::Budget || remaining == Some(0) {
             drop(guard);
             let value = stop_tuple(stop).into_pyobject(py)?.into_any().unbind();
             return Ok(Bound::new(py, run::Ready::new(value))?.into_any());
         }
+        let (done, result) = oneshot::channel();
+        let guard = Arc::new(Mutex::new(Some(guard)));
+        let release = ReleaseOnDrop(guard.clone());
+        let progress = self.progress.clone();
+        sched::submit(sched::Job { machine: inner, remaining, slice: slice_instructions, priority, guard, progress, done });
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let stop = run::run_sliced(inner, guard, remaining, slice_instructions).await?;
+            let _release = release;
+            let stop = result.await.map_err(|_| VmError::new_err("the run was dropped by its worker"))??;
             Ok(stop_tuple(stop))
         })
+    }
+
+    /// Instructions retired as of the end of the last run or slice.
+    #[getter]
+    fn progress(&self) -> u64 {
+        self.progress.load(Ordering::Acquire)
     }
 
     /// True while a run owns the machine.

@@ -2,13 +2,13 @@
 //! time slices.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyStopIteration;
 use pyo3::prelude::*;
 
-use vmjit_core::engine::{self, StopKind, StopReason};
+use vmjit_core::engine::{self, StopReason};
 
 use crate::errors::VmError;
 use crate::machine::lock;
@@ -43,44 +43,16 @@ impl Drop for RunGuard {
     }
 }
 
-/// Run one stretch of at most `budget` instructions. A panic inside the
-/// core (a bug, never expected) becomes a Python error instead of
-/// unwinding into the interpreter.
-fn run_once(m: &Mutex<engine::Machine>, budget: Option<u64>) -> PyResult<StopReason> {
+/// Run one stretch of at most `budget` instructions, then publish the
+/// machine's instruction count in `progress`. A panic inside the core (a
+/// bug, never expected) becomes a Python error instead of unwinding into
+/// the interpreter.
+pub fn run_blocking(m: &Mutex<engine::Machine>, budget: Option<u64>, progress: &AtomicU64) -> PyResult<StopReason> {
     let mut guard = lock(m)?;
-    catch_unwind(AssertUnwindSafe(|| guard.run(budget)))
-        .map_err(|_| VmError::new_err("internal error while running the guest"))
-}
-
-pub fn run_blocking(m: &Mutex<engine::Machine>, budget: Option<u64>) -> PyResult<StopReason> {
-    run_once(m, budget)
-}
-
-/// Run in slices, yielding to the runtime between them. Dropping the
-/// future (cancellation) stops between two slices, leaving the machine
-/// consistent and resumable.
-pub async fn run_sliced(
-    m: Arc<Mutex<engine::Machine>>,
-    guard: RunGuard,
-    budget: Option<u64>,
-    slice: u64,
-) -> PyResult<StopReason> {
-    let _guard = guard;
-    let mut remaining = budget;
-    loop {
-        let this_slice = remaining.map_or(slice, |r| r.min(slice));
-        let stop = run_once(&m, Some(this_slice))?;
-        if stop.kind != StopKind::Budget {
-            return Ok(stop);
-        }
-        if let Some(r) = remaining.as_mut() {
-            *r -= this_slice;
-            if *r == 0 {
-                return Ok(stop);
-            }
-        }
-        tokio::task::yield_now().await;
-    }
+    let stop = catch_unwind(AssertUnwindSafe(|| guard.run(budget)))
+        .map_err(|_| VmError::new_err("internal error while running the guest"))?;
+    progress.store(guard.hart.instret, Ordering::Release);
+    Ok(stop)
 }
 
 /// An awaitable whose result is already known: what an awaited run that
