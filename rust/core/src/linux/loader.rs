@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::elf::{ElfInfo, Segment};
 use super::layout::{MMAP_MIN, MMAP_TOP, PIE_BASE};
 use super::ElfError;
-use crate::mem::{page_down, page_up, Memory, PAGE_SIZE};
+use crate::mem::{page_down, page_up, Backing, Memory, PAGE_SIZE};
 
 /// Where the loaded image ended up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,7 +144,8 @@ fn map_segment(seg: &Segment, bias: u64, image: &Arc<[u8]>, mem: &mut Memory, na
         // padzero: the rest of the last file page belongs to the bss.
         len = (lead + seg.filesz) as usize;
     }
-    mem.map_backed(start, end - start, seg.perms, name, image.clone(), file_start, len)
+    let backing = Backing { data: image.clone(), offset: file_start, len };
+    mem.map_backed(start, end - start, seg.perms, name, backing)
         .map_err(|e| ElfError(format!("program header {}: cannot map segment: {e}", seg.index)))
 }
 

@@ -8,7 +8,9 @@ use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, Weak};
 
 /// Live images by (length, hash of contents); several may share a key.
-static IMAGES: Mutex<Option<HashMap<(usize, u64), Vec<Weak<[u8]>>>>> = Mutex::new(None);
+type Images = HashMap<(usize, u64), Vec<Weak<[u8]>>>;
+
+static IMAGES: Mutex<Option<Images>> = Mutex::new(None);
 
 /// A shared copy of `bytes`: the one already in use by another machine when
 /// there is one with the same contents, else a new one.

@@ -18,8 +18,6 @@ mod region;
 pub mod tlb;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
-
 pub use image::intern;
 pub use region::{Backing, Perms, Region};
 use region::RegionMap;
@@ -198,27 +196,19 @@ impl Memory {
         Ok(())
     }
 
-    /// `map`, with the first `len_in_data` bytes of the range read from
-    /// `data[offset..]` (the rest zero), as a private file mapping shows a
-    /// file. Pages are copied out of `data` only when first touched, so an
-    /// image shared by many machines costs each only the pages it uses.
-    pub fn map_backed(
-        &mut self,
-        start: u64,
-        len: u64,
-        perms: Perms,
-        name: &str,
-        data: Arc<[u8]>,
-        offset: usize,
-        len_in_data: usize,
-    ) -> Result<(), MapError> {
+    /// `map`, with the first `backing.len` bytes of the range read from
+    /// `backing.data[backing.offset..]` (the rest zero), as a private file
+    /// mapping shows a file. Pages are copied out of the data only when
+    /// first touched, so an image shared by many machines costs each only
+    /// the pages it uses.
+    pub fn map_backed(&mut self, start: u64, len: u64, perms: Perms, name: &str, backing: Backing) -> Result<(), MapError> {
         check_range(start, len)?;
-        let fits = offset.checked_add(len_in_data).is_some_and(|e| e <= data.len());
-        if !fits || len_in_data as u64 > len {
+        let fits = backing.offset.checked_add(backing.len).is_some_and(|e| e <= backing.data.len());
+        if !fits || backing.len as u64 > len {
             return Err(MapError::OutOfRange);
         }
         self.drop_pages(start, len);
-        let backing = (len_in_data > 0).then(|| Backing { data, offset, len: len_in_data });
+        let backing = (backing.len > 0).then_some(backing);
         self.regions.insert(Region { start, end: start + len, perms, name: name.into(), backing });
         Ok(())
     }

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use super::*;
 
 const BASE: u64 = 0x10000;
@@ -140,7 +142,7 @@ fn read_cstr_stops_at_nul_or_limit() {
 fn backed() -> (Memory, Arc<[u8]>) {
     let data: Arc<[u8]> = (0..3 * PAGE_SIZE as usize).map(|k| (k % 251) as u8).collect();
     let mut m = Memory::new();
-    m.map_backed(BASE, 4 * PAGE_SIZE, Perms::RW, "file", data.clone(), 0x100, 0x2800).unwrap();
+    m.map_backed(BASE, 4 * PAGE_SIZE, Perms::RW, "file", Backing { data: data.clone(), offset: 0x100, len: 0x2800 }).unwrap();
     (m, data)
 }
 
@@ -180,10 +182,10 @@ fn split_backed_regions_keep_their_file_offsets() {
 fn backing_must_lie_inside_its_data_and_region() {
     let data: Arc<[u8]> = vec![0u8; 100].into();
     let mut m = Memory::new();
-    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", data.clone(), 50, 51), Err(MapError::OutOfRange));
-    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", data.clone(), usize::MAX, 2), Err(MapError::OutOfRange));
+    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", Backing { data: data.clone(), offset: 50, len: 51 }), Err(MapError::OutOfRange));
+    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", Backing { data: data.clone(), offset: usize::MAX, len: 2 }), Err(MapError::OutOfRange));
     let big: Arc<[u8]> = vec![0u8; 2 * PAGE_SIZE as usize].into();
-    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", big, 0, PAGE_SIZE as usize + 1), Err(MapError::OutOfRange));
+    assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", Backing { data: big, offset: 0, len: PAGE_SIZE as usize + 1 }), Err(MapError::OutOfRange));
 }
 
 #[test]
