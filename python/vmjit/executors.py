@@ -19,6 +19,8 @@ from typing import IO, List, Optional, Protocol, Sequence, Tuple, runtime_checka
 from vmjit._core import EngineUnavailable
 from vmjit.machine import Machine, StopReason
 
+__all__ = ["Executor", "InterpreterExecutor", "JitExecutor", "TracingExecutor", "FallbackChain"]
+
 
 @runtime_checkable
 class Executor(Protocol):
@@ -26,13 +28,18 @@ class Executor(Protocol):
 
     name: str
 
-    async def execute(self, machine: Machine, budget: Optional[int]) -> StopReason: ...
+    async def execute(self, machine: Machine, budget: Optional[int]) -> StopReason:
+        """Run ``machine`` for at most ``budget`` instructions and return why
+        it stopped; raise `EngineUnavailable` when this executor cannot run
+        here."""
+        ...
 
 
 class _EngineExecutor:
     name = ""
 
     async def execute(self, machine: Machine, budget: Optional[int]) -> StopReason:
+        """Switch the machine to this engine and await its run."""
         machine._core.set_engine(self.name)
         return await machine.run(budget)
 
@@ -63,6 +70,8 @@ class TracingExecutor:
         self.pcs: List[int] = []
 
     async def execute(self, machine: Machine, budget: Optional[int]) -> StopReason:
+        """Run one instruction at a time, tracing each, up to ``budget`` (or
+        ``limit``) instructions."""
         steps = budget if budget is not None else self.limit
         regs = machine.regs
         before = list(regs.x)
@@ -93,6 +102,8 @@ class FallbackChain:
     name: str = "fallback"
 
     async def execute(self, machine: Machine, budget: Optional[int]) -> StopReason:
+        """Run with the first executor that can; `EngineUnavailable` when
+        none can, with every reason."""
         self.ran = None
         self.skipped = []
         for ex in self.executors:

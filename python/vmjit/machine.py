@@ -115,6 +115,7 @@ class Registers:
 
     @property
     def pc(self) -> int:
+        """The program counter; setting it moves the guest."""
         return self._core.pc
 
     @pc.setter
@@ -123,6 +124,7 @@ class Registers:
 
     @property
     def fcsr(self) -> int:
+        """The floating-point control and status register (frm and fflags)."""
         return self._core.fcsr
 
     @fcsr.setter
@@ -138,9 +140,12 @@ class Memory:
         self._core = core
 
     def read(self, addr: int, size: int) -> bytes:
+        """``size`` bytes of guest memory at ``addr``."""
         return self._core.read_memory(addr, size)
 
     def write(self, addr: int, data: bytes) -> None:
+        """Write ``data`` into guest memory at ``addr``; decoded and compiled
+        code of the pages written is invalidated."""
         self._core.write_memory(addr, bytes(data))
 
     def regions(self) -> list:
@@ -327,6 +332,7 @@ class Machine:
 
     @property
     def engine(self) -> str:
+        """The engine chosen for this machine: ``"auto"``, ``"jit"`` or ``"interp"``."""
         return self._core.engine
 
     @property

@@ -20,6 +20,8 @@ import pytest
 from vmjit import _core
 from vmjit.machine import RunResult, run
 
+__all__ = ["vmjit_run", "vmjit_differential"]
+
 
 def available_engines() -> List[str]:
     """The engines that can run here: the interpreter always, the JIT where
@@ -28,10 +30,12 @@ def available_engines() -> List[str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``vmjit_engines`` marker."""
     config.addinivalue_line("markers", "vmjit_engines(*names): restrict vmjit_engine to these engines")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``vmjit_engine`` over the engines available here."""
     if "vmjit_engine" not in metafunc.fixturenames:
         return
     engines = [e for e in available_engines() if e != "auto"]
@@ -43,11 +47,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def vmjit_run() -> Callable[..., RunResult]:
+    """`vmjit.run`: load a guest program, run it to the end, and return its
+    `RunResult`."""
     return run
 
 
 @pytest.fixture
 def vmjit_differential() -> Callable[..., RunResult]:
+    """Like ``vmjit_run``, but runs the program under every available engine
+    and asserts identical output, stop and instruction count; returns the
+    interpreter's result."""
     def differential(program, *args, **kwargs) -> RunResult:
         kwargs.pop("engine", None)
         results = {e: run(program, *args, engine=e, **kwargs) for e in available_engines() if e != "auto"}
