@@ -65,6 +65,7 @@ CASES = [
     Case("sys_files", "sys_files", needs_dir=True),
     Case("sys_misc", "sys_misc", needs_dir=True),
     Case("bench", "bench", (str(BENCH_TEST_ROUNDS),)),
+    Case("fpbench", "fpbench", (str(BENCH_TEST_ROUNDS),)),
     Case("bad_illegal", "bad_illegal"),
     Case("bad_ebreak", "bad_ebreak"),
     Case("bad_jump", "bad_jump"),

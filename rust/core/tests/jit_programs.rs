@@ -51,6 +51,7 @@ fn cases() -> Vec<Case> {
         Case { needs_dir: true, ..case("sys_files", "sys_files") },
         Case { needs_dir: true, ..case("sys_misc", "sys_misc") },
         Case { args: &["10"], ..case("bench", "bench") },
+        Case { args: &["10"], ..case("fpbench", "fpbench") },
         case("bad_illegal", "bad_illegal"),
         case("bad_ebreak", "bad_ebreak"),
         case("bad_jump", "bad_jump"),

@@ -86,6 +86,16 @@ pub struct Stats {
     pub resident_bytes: u64,
 }
 
+/// How a run of compiled code ended, for the run loop.
+enum Compiled {
+    /// It stopped at a block boundary: the loop goes on from `hart.pc`.
+    Ran,
+    /// It stopped before a memory access it leaves to the interpreter.
+    Interpret,
+    /// A trap or ecall for the run loop to complete.
+    Exit(BlockExit),
+}
+
 /// One RISC-V hart with its memory and the Linux process around it.
 pub struct Machine {
     pub hart: Hart,
@@ -140,11 +150,8 @@ impl Machine {
     /// cannot run generated code; `Auto` then quietly interprets.
     pub fn set_engine(&mut self, kind: EngineKind) -> Result<(), VmError> {
         if kind != EngineKind::Interp && self.jit.is_none() {
-            match Jit::new() {
-                Ok(mut j) => {
-                    j.code_limit = self.code_limit;
-                    self.jit = Some(j);
-                }
+            match Jit::with_code_limit(self.code_limit) {
+                Ok(j) => self.jit = Some(j),
                 Err(e) if kind == EngineKind::Jit => {
                     return Err(VmError::EngineUnavailable("jit".into(), e.0));
                 }
@@ -194,6 +201,9 @@ impl Machine {
 
     fn run_loop(&mut self, budget: u64) -> StopReason {
         let end = self.hart.instret.saturating_add(budget);
+        // Compiled code left before an access its fast path cannot do: the
+        // interpreter runs the block from there, so the access happens.
+        let mut interpret_next = false;
         loop {
             if self.mem.has_dirty_code() {
                 for vpn in self.mem.take_dirty_code_pages() {
@@ -208,13 +218,17 @@ impl Machine {
                 Ok(id) => id,
                 Err(e) => return self.fault(e),
             };
-            if self.jit.is_some() && self.engine != EngineKind::Interp {
+            if !std::mem::take(&mut interpret_next) && self.jit.is_some() && self.engine != EngineKind::Interp {
                 if let Some(code) = self.tier_up(id) {
                     let n = self.cache.get(id).insts.len() as u64;
                     if remaining >= n {
                         match self.run_compiled(id, code, remaining) {
-                            None => continue,
-                            Some(exit) => {
+                            Compiled::Ran => continue,
+                            Compiled::Interpret => {
+                                interpret_next = true;
+                                continue;
+                            }
+                            Compiled::Exit(exit) => {
                                 if let Some(stop) = self.after_block(exit) {
                                     return stop;
                                 }
@@ -272,8 +286,8 @@ impl Machine {
     }
 
     /// Run compiled code from block `id` (at `hart.pc`), chaining through
-    /// further compiled blocks; None when the run loop simply goes on.
-    fn run_compiled(&mut self, id: block::BlockId, code: u64, remaining: u64) -> Option<BlockExit> {
+    /// further compiled blocks.
+    fn run_compiled(&mut self, id: block::BlockId, code: u64, remaining: u64) -> Compiled {
         self.cache.publish(id, code);
         let (read_tlb, write_tlb) = self.mem.tlb_arrays();
         let mut ctx = JitContext {
@@ -281,14 +295,13 @@ impl Machine {
             table: self.cache.jit_table(),
             read_tlb: read_tlb as *const u8,
             write_tlb: write_tlb as *const u8,
-            stop: 0,
             entered: 0,
             hart: &mut self.hart,
             mem: &mut self.mem,
             fault: 0,
             pending: None,
         };
-        let jit = self.jit.as_ref()?;
+        let Some(jit) = self.jit.as_ref() else { return Compiled::Ran };
         // SAFETY: the table holds only code of live blocks of this JIT
         // (invalidation clears entries, flushes clear the table first); the
         // hart and memory are lent exclusively to this call.
@@ -299,9 +312,10 @@ impl Machine {
         self.jit_entries += 1;
         self.chain_hits += ctx.entered.saturating_sub(1);
         match code {
-            exit::ECALL => Some(BlockExit::Trap(Exception::EcallFromU)),
-            exit::FAULT => Some(BlockExit::Trap(ctx.pending.unwrap_or(Exception::IllegalInstruction(0)))),
-            _ => None,
+            exit::ECALL => Compiled::Exit(BlockExit::Trap(Exception::EcallFromU)),
+            exit::FAULT => Compiled::Exit(BlockExit::Trap(ctx.pending.unwrap_or(Exception::IllegalInstruction(0)))),
+            exit::SLOW => Compiled::Interpret,
+            _ => Compiled::Ran,
         }
     }
 

@@ -12,6 +12,10 @@ pub mod fflags {
 }
 
 /// The register file and user-visible state of one RV64GC hart.
+/// `Hart::reservation` when no LR is outstanding (LR addresses are
+/// aligned, so never this).
+pub const NO_RESERVATION: u64 = u64::MAX;
+
 #[derive(Clone, Debug)]
 #[repr(C)]
 pub struct Hart {
@@ -25,15 +29,17 @@ pub struct Hart {
     pub fflags: u8,
     /// Dynamic rounding mode (`frm`, 0..=7; 5..=7 are reserved).
     pub frm: u8,
-    /// Address reserved by the last LR, cleared by SC and by traps.
-    pub reservation: Option<u64>,
+    /// Address reserved by the last LR (`NO_RESERVATION` when none),
+    /// cleared by SC and by AMOs. A plain integer, so compiled code can
+    /// read and write it.
+    pub reservation: u64,
     /// Instructions retired (the `instret` counter).
     pub instret: u64,
 }
 
 impl Default for Hart {
     fn default() -> Self {
-        Hart { x: [0; 32], f: [0; 32], pc: 0, fflags: 0, frm: 0, reservation: None, instret: 0 }
+        Hart { x: [0; 32], f: [0; 32], pc: 0, fflags: 0, frm: 0, reservation: NO_RESERVATION, instret: 0 }
     }
 }
 

@@ -4,10 +4,10 @@
 //! Integer, atomic, CSR and memory instructions are defined here; floating
 //! point computation lives in `hart::fp`.
 
-mod csr;
+pub(crate) mod csr;
 
 use crate::engine::block::Block;
-use crate::hart::{Exception, Hart};
+use crate::hart::{Exception, Hart, NO_RESERVATION};
 use crate::isa::{Inst, Op};
 use crate::mem::{Access, MemFault, Memory};
 
@@ -131,7 +131,7 @@ fn step(hart: &mut Hart, mem: &mut Memory, inst: &Inst, pc: u64) -> Result<Flow,
             let old = mem.read_u32(rs1).map_err(amo_fault)?;
             let f: fn(u32, u32) -> u32 = $f;
             mem.write_u32(rs1, f(old, rs2 as u32)).map_err(amo_fault)?;
-            hart.reservation = None;
+            hart.reservation = NO_RESERVATION;
             setw!(old)
         }};
     }
@@ -141,7 +141,7 @@ fn step(hart: &mut Hart, mem: &mut Memory, inst: &Inst, pc: u64) -> Result<Flow,
             let old = mem.read_u64(rs1).map_err(amo_fault)?;
             let f: fn(u64, u64) -> u64 = $f;
             mem.write_u64(rs1, f(old, rs2)).map_err(amo_fault)?;
-            hart.reservation = None;
+            hart.reservation = NO_RESERVATION;
             set!(old)
         }};
     }
@@ -243,18 +243,18 @@ fn step(hart: &mut Hart, mem: &mut Memory, inst: &Inst, pc: u64) -> Result<Flow,
         LrW => {
             check_aligned(rs1, 4).map_err(|_| Exception::LoadMisaligned(rs1))?;
             let v = mem.read_u32(rs1).map_err(load_fault)?;
-            hart.reservation = Some(rs1);
+            hart.reservation = rs1;
             setw!(v)
         }
         LrD => {
             check_aligned(rs1, 8).map_err(|_| Exception::LoadMisaligned(rs1))?;
             let v = mem.read_u64(rs1).map_err(load_fault)?;
-            hart.reservation = Some(rs1);
+            hart.reservation = rs1;
             set!(v)
         }
         ScW => {
             check_aligned(rs1, 4)?;
-            let ok = hart.reservation.take() == Some(rs1);
+            let ok = std::mem::replace(&mut hart.reservation, NO_RESERVATION) == rs1;
             if ok {
                 mem.write_u32(rs1, rs2 as u32).map_err(amo_fault)?;
             }
@@ -262,7 +262,7 @@ fn step(hart: &mut Hart, mem: &mut Memory, inst: &Inst, pc: u64) -> Result<Flow,
         }
         ScD => {
             check_aligned(rs1, 8)?;
-            let ok = hart.reservation.take() == Some(rs1);
+            let ok = std::mem::replace(&mut hart.reservation, NO_RESERVATION) == rs1;
             if ok {
                 mem.write_u64(rs1, rs2).map_err(amo_fault)?;
             }

@@ -41,13 +41,17 @@ pub fn table_slot(pc: u64) -> usize {
 pub mod exit {
     /// A block ran to its end; `hart.pc` holds the next pc.
     pub const NEXT: u32 = 0;
-    /// The dispatcher stopped: next block not compiled, budget too small
-    /// for it, or code pages were written. `hart.pc` is the next pc.
+    /// The dispatcher stopped: next block not compiled or budget too small
+    /// for it. `hart.pc` is the next pc.
     pub const RETURN: u32 = 1;
     /// An ecall is at `hart.pc`; it has not retired yet.
     pub const ECALL: u32 = 2;
     /// An instruction at `hart.pc` faulted; the exception is in `pending`.
     pub const FAULT: u32 = 3;
+    /// The memory access at `hart.pc` cannot take the inline fast path (TLB
+    /// miss, misaligned atomic); it has not run: the interpreter must run
+    /// it (and may go on to the block's end).
+    pub const SLOW: u32 = 4;
 }
 
 /// Shared with compiled code through the offsets below; `pending` is only
@@ -60,9 +64,6 @@ pub struct JitContext {
     pub table: *const JitEntry,
     pub read_tlb: *const u8,
     pub write_tlb: *const u8,
-    /// Set by helpers when the dispatcher must return to the run loop
-    /// (a store hit a code page).
-    pub stop: u64,
     /// Blocks entered by the dispatcher.
     pub entered: u64,
     pub hart: *mut Hart,
@@ -76,13 +77,13 @@ pub const OFF_BUDGET: i32 = offset_of!(JitContext, budget) as i32;
 pub const OFF_TABLE: i32 = offset_of!(JitContext, table) as i32;
 pub const OFF_READ_TLB: i32 = offset_of!(JitContext, read_tlb) as i32;
 pub const OFF_WRITE_TLB: i32 = offset_of!(JitContext, write_tlb) as i32;
-pub const OFF_STOP: i32 = offset_of!(JitContext, stop) as i32;
 pub const OFF_ENTERED: i32 = offset_of!(JitContext, entered) as i32;
 pub const OFF_FAULT: i32 = offset_of!(JitContext, fault) as i32;
 
 pub const OFF_X: i32 = offset_of!(Hart, x) as i32;
 pub const OFF_F: i32 = offset_of!(Hart, f) as i32;
 pub const OFF_PC: i32 = offset_of!(Hart, pc) as i32;
+pub const OFF_RESERVATION: i32 = offset_of!(Hart, reservation) as i32;
 
 pub const OFF_ENTRY_PC: i32 = offset_of!(JitEntry, pc) as i32;
 pub const OFF_ENTRY_CODE: i32 = offset_of!(JitEntry, code) as i32;

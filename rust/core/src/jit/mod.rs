@@ -6,31 +6,36 @@
 //!   table, exit codes, field offsets).
 //! - translate.rs: one block -> one Cranelift function; the dispatcher.
 //! - helpers.rs: out-of-line slow paths compiled code calls.
+//! - code.rs: the executable memory code is copied into.
 //!
 //! The block cache (engine::block) owns which blocks have code and the pc
 //! table; this module owns code memory. Code is freed only all at once
 //! (`flush`), when the code-size limit is reached: dropped blocks' code
 //! stays unreachable until then.
 
+mod code;
 pub mod context;
 mod helpers;
 pub mod translate;
 
 use std::time::{Duration, Instant};
 
+use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::Module;
 
 use crate::hart::Hart;
 use crate::isa::Inst;
+use code::CodeMemory;
 use context::JitContext;
 
 /// Default limit of host code memory before everything compiled is dropped.
 pub const DEFAULT_CODE_LIMIT: u64 = 64 << 20;
+
+/// Room kept free for one more block: the cache counts as full below it.
+const BLOCK_HEADROOM: u64 = 16 << 10;
 
 type DispatchFn = unsafe extern "C" fn(*mut JitContext, *mut Hart) -> u32;
 
@@ -51,26 +56,14 @@ pub struct JitStats {
     pub compile_errors: u64,
 }
 
-/// The code memory. `JITModule` is not `Send` only because its memory
-/// provider is a boxed trait object without that bound.
-struct CodeMemory(JITModule);
-
-// SAFETY: the module uses cranelift-jit's default system memory provider,
-// which owns plain mmap'd regions with no thread affinity. A `Jit` is moved
-// with its machine, never shared (no `Sync`), so one thread at a time uses it.
-unsafe impl Send for CodeMemory {}
-
 pub struct Jit {
     isa: OwnedTargetIsa,
-    module: Option<CodeMemory>,
+    code: CodeMemory,
     ctx: Context,
     fctx: FunctionBuilderContext,
     dispatch: DispatchFn,
     /// Instructions whose addresses compiled code holds (FP helper calls).
     keep: Vec<Box<[Inst]>>,
-    /// Host memory taken by code since the last flush (page-rounded, as
-    /// each finalisation starts new pages).
-    used: u64,
     pub code_limit: u64,
     pub stats: JitStats,
 }
@@ -81,10 +74,20 @@ pub struct Unavailable(pub String);
 
 impl Jit {
     pub fn new() -> Result<Jit, Unavailable> {
+        Jit::with_code_limit(DEFAULT_CODE_LIMIT)
+    }
+
+    /// A JIT whose code memory holds `code_limit` bytes.
+    pub fn with_code_limit(code_limit: u64) -> Result<Jit, Unavailable> {
         let mut flags = settings::builder();
         let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| Unavailable(e.to_string()));
-        set(&mut flags, "opt_level", "speed")?;
+        // Blocks are short and the translator already keeps registers in
+        // SSA values, so Cranelift's e-graph optimiser bought little
+        // speed for about a quarter of the compile time.
+        set(&mut flags, "opt_level", "none")?;
         set(&mut flags, "is_pic", "false")?;
+        // Cranelift's tail calls (block chaining) need frame pointers.
+        set(&mut flags, "preserve_frame_pointers", "true")?;
         // The IR verifier costs a large share of compile time; debug builds
         // (the tests) keep it to catch translator bugs.
         set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
@@ -92,69 +95,76 @@ impl Jit {
             .map_err(|e| Unavailable(e.to_string()))?
             .finish(settings::Flags::new(flags))
             .map_err(|e| Unavailable(e.to_string()))?;
+        let code = CodeMemory::new(Self::memory_size(code_limit)).map_err(Unavailable)?;
         let mut jit = Jit {
             isa,
-            module: None,
+            code,
             ctx: Context::new(),
             fctx: FunctionBuilderContext::new(),
             dispatch: unavailable_dispatch,
             keep: Vec::new(),
-            used: 0,
-            code_limit: DEFAULT_CODE_LIMIT,
+            code_limit,
             stats: JitStats::default(),
         };
-        jit.new_module()?;
+        jit.install_dispatcher()?;
         Ok(jit)
     }
 
+    /// Convention of the Rust helpers compiled code calls.
     fn call_conv(&self) -> CallConv {
         self.isa.default_call_conv()
     }
 
-    /// A fresh code memory with the dispatcher compiled into it.
-    fn new_module(&mut self) -> Result<(), Unavailable> {
-        let builder = JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
-        self.module = Some(CodeMemory(JITModule::new(builder)));
-        let cc = self.call_conv();
+    fn memory_size(code_limit: u64) -> usize {
+        code_limit.saturating_add(BLOCK_HEADROOM).min(usize::MAX as u64 / 2) as usize
+    }
+
+    /// Compile the dispatcher into the (empty) code memory.
+    fn install_dispatcher(&mut self) -> Result<(), Unavailable> {
+        let sig = translate::dispatcher_signature(self.isa.default_call_conv());
         let (ptr, _) = self
-            .define(|b| translate::build_dispatcher(b, cc))
+            .define(sig, translate::build_dispatcher)
             .map_err(|e| Unavailable(format!("cannot compile the dispatcher: {e}")))?;
         // SAFETY: the function was built with exactly this signature
-        // (block_signature) in the host's default calling convention.
+        // (dispatcher_signature) in the host's default calling convention.
         self.dispatch = unsafe { std::mem::transmute::<*const u8, DispatchFn>(ptr) };
         Ok(())
     }
 
-    /// Build, compile and finalise one function; its address and size.
-    fn define(&mut self, body: impl FnOnce(&mut FunctionBuilder)) -> Result<(*const u8, u64), String> {
-        let module = &mut self.module.as_mut().ok_or("no code memory")?.0;
-        let sig = translate::block_signature(self.isa.default_call_conv());
+    /// Build, compile and install one function; its address and size.
+    fn define(
+        &mut self,
+        sig: cranelift_codegen::ir::Signature,
+        body: impl FnOnce(&mut FunctionBuilder),
+    ) -> Result<(*const u8, u64), String> {
         self.ctx.clear();
-        self.ctx.func.signature = sig.clone();
+        self.ctx.func.signature = sig;
         {
             let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fctx);
             body(&mut b);
             b.finalize();
         }
-        let id = module.declare_anonymous_function(&sig).map_err(|e| e.to_string())?;
-        let r = module.define_function(id, &mut self.ctx).map_err(|e| format!("{e:?}"));
-        let size = self.ctx.compiled_code().map(|c| c.code_info().total_size as u64).unwrap_or(0);
-        module.clear_context(&mut self.ctx);
-        r?;
-        module.finalize_definitions().map_err(|e| e.to_string())?;
-        Ok((module.get_finalized_function(id), size))
+        let compiled = self.ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
+        // Helpers are called through absolute addresses held in registers,
+        // so code needs no relocation; refuse any that would.
+        if !compiled.buffer.relocs().is_empty() {
+            return Err("compiled code needs relocations".into());
+        }
+        let bytes = compiled.code_buffer();
+        let ptr = self.code.install(bytes).ok_or("code memory is full")?;
+        Ok((ptr, bytes.len() as u64))
     }
 
     /// True when `insts` can be translated.
     pub fn translatable(insts: &[Inst]) -> bool {
         let n = insts.len();
-        n > 0 && insts.iter().enumerate().all(|(i, inst)| translate::supported(inst.op, i + 1 == n))
+        n > 0 && insts.iter().enumerate().all(|(i, inst)| translate::supported(inst, i + 1 == n))
     }
 
     /// True when compiled code reached the size limit: the caller drops all
     /// code pointers it holds, then calls `flush`.
     pub fn full(&self) -> bool {
-        self.used >= self.code_limit
+        self.code.used() as u64 + BLOCK_HEADROOM > self.code_limit.min(self.code.size() as u64)
     }
 
     /// Free all compiled code and start over.
@@ -163,15 +173,18 @@ impl Jit {
     /// No pointer to code compiled so far may be used afterwards (the block
     /// cache must have forgotten all of them), and no compiled code runs.
     pub unsafe fn flush(&mut self) -> Result<(), Unavailable> {
-        if let Some(m) = self.module.take() {
-            // SAFETY: per this function's contract nothing refers to or runs
-            // the module's code any more.
-            unsafe { m.0.free_memory() };
+        let size = Self::memory_size(self.code_limit);
+        if size.next_multiple_of(4096) == self.code.size() {
+            // SAFETY: per this function's contract nothing refers to or
+            // runs the code any more.
+            unsafe { self.code.reset() };
+        } else {
+            // The limit changed: map memory of the new size.
+            self.code = CodeMemory::new(size).map_err(Unavailable)?;
         }
         self.keep.clear();
-        self.used = 0;
         self.stats.flushes += 1;
-        self.new_module()
+        self.install_dispatcher()
     }
 
     /// Compile the block `insts` at `start`; the host address of its
@@ -183,8 +196,9 @@ impl Jit {
         }
         let t0 = Instant::now();
         let kept: Box<[Inst]> = insts.into();
+        let sig = translate::block_signature();
         let cc = self.call_conv();
-        let r = self.define(|b| translate::build(b, start, &kept, cc));
+        let r = self.define(sig, |b| translate::build(b, start, &kept, cc));
         let dt = t0.elapsed();
         match r {
             Ok((ptr, size)) => {
@@ -193,7 +207,6 @@ impl Jit {
                 self.stats.compile_time += dt;
                 self.stats.compile_ns.push(dt.as_nanos() as u64);
                 self.stats.code_bytes += size;
-                self.used += (size + 4095) & !4095;
                 Some(ptr as u64)
             }
             Err(_) => {

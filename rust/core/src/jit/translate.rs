@@ -2,40 +2,72 @@
 //! `fn(ctx: *mut JitContext, hart: *mut Hart) -> u32` (an exit code).
 //!
 //! A block is straight-line code, so guest registers are tracked at
-//! translation time: each is loaded from the hart on first use, kept as an
-//! SSA value, and only the changed ones are stored back, at every exit
-//! (side exits of faulting accesses included, so faults are precise).
+//! translation time: each is loaded from the hart on first use and kept as
+//! an SSA value. Writes go through to the hart at once, so the hart is
+//! always up to date and no exit (faulting accesses' side exits included)
+//! stores registers back: short live ranges keep register allocation, the
+//! bulk of compile time, cheap, and faults stay precise.
+//!
+//! Block functions use the tail-call convention: a block that ends with
+//! the next pc known (any jump or branch, jalr included) looks that pc up
+//! in the table itself and tail-calls the successor's code, charging its
+//! instructions as the dispatcher would. It returns to the dispatcher only
+//! when the successor has no code or the budget does not cover it; so a
+//! hot loop never leaves compiled code.
+//!
+//! Memory accesses have only the inline TLB fast path: on a miss (or a
+//! page-crossing access, a store to a page holding code, a misaligned
+//! atomic) the block
+//! leaves before the access with exit code SLOW and the interpreter runs
+//! from there. No helper call on memory paths keeps blocks cheap to
+//! compile; misses are rare once the TLB is warm.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, AbiParam, Block as CBlock, InstBuilder, MemFlags, Signature, Value};
 use cranelift_codegen::isa::CallConv;
-use cranelift_frontend::FunctionBuilder;
+use cranelift_frontend::{FunctionBuilder, Variable};
 
 use super::context::*;
-use crate::isa::{Inst, Op};
+use crate::hart::NO_RESERVATION;
+use crate::isa::{csr, Inst, Op};
 use crate::mem::tlb;
 
 const I64: types::Type = types::I64;
 const I32: types::Type = types::I32;
 
-/// True when the JIT translates `op` (others make the block interpreted).
-/// `last` tells whether the instruction ends the block.
-pub fn supported(op: Op, last: bool) -> bool {
+/// True when the JIT translates `inst` (others make the block
+/// interpreted). `last` tells whether the instruction ends the block.
+pub fn supported(inst: &Inst, last: bool) -> bool {
     use Op::*;
-    match op {
+    match inst.op {
         Ecall => last,
+        // The floating-point CSRs only: the counters read the retired count,
+        // which the hart learns only when compiled code returns.
+        Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci => is_fp_csr(inst),
         Lui | Auipc | Jal | Jalr | Beq | Bne | Blt | Bge | Bltu | Bgeu | Lb | Lh | Lw | Ld | Lbu
         | Lhu | Lwu | Sb | Sh | Sw | Sd | Addi | Slti | Sltiu | Xori | Ori | Andi | Slli | Srli
         | Srai | Add | Sub | Sll | Slt | Sltu | Xor | Srl | Sra | Or | And | Addiw | Slliw
         | Srliw | Sraiw | Addw | Subw | Sllw | Srlw | Sraw | Fence | Mul | Mulh | Mulhsu
         | Mulhu | Div | Divu | Rem | Remu | Mulw | Divw | Divuw | Remw | Remuw | Flw | Fld
-        | Fsw | Fsd => true,
+        | Fsw | Fsd | LrW | LrD | ScW | ScD | AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW
+        | AmominW | AmomaxW | AmominuW | AmomaxuW | AmoswapD | AmoaddD | AmoxorD | AmoandD | AmoorD
+        | AmominD | AmomaxD | AmominuD | AmomaxuD => true,
         op => op.is_fp_compute(),
     }
 }
 
-/// Signature of block functions (and of the dispatcher).
-pub fn block_signature(call_conv: CallConv) -> Signature {
+fn is_fp_csr(inst: &Inst) -> bool {
+    matches!((inst.imm as u32 & 0xfff) as u16, csr::FFLAGS | csr::FRM | csr::FCSR)
+}
+
+/// Signature of block functions: tail calls chain them.
+pub fn block_signature() -> Signature {
+    dispatcher_signature(CallConv::Tail)
+}
+
+/// Signature of the dispatcher, called from Rust in the host convention
+/// `call_conv`: the same parameters and result as blocks.
+pub fn dispatcher_signature(call_conv: CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
     sig.params.push(AbiParam::new(I64));
     sig.params.push(AbiParam::new(I64));
@@ -60,10 +92,32 @@ struct Tx<'a, 'b> {
     ctx: Value,
     hart: Value,
     regs: [Option<Value>; 32],
-    dirty: u32,
     /// Instructions in the block (charged by the dispatcher).
     n: u64,
     call_conv: CallConv,
+    /// The shared exit to a known next pc (its parameter), made on first use.
+    chain: Option<CBlock>,
+    /// The shared side exits (by `Side`), likewise.
+    sides: [Option<CBlock>; 2],
+    /// Guest pc of the block and the host block its first instruction
+    /// starts (the target of jumps back to the block's own start).
+    start: u64,
+    header: CBlock,
+    /// `ctx.budget` and `ctx.entered`, kept in registers and stored at
+    /// every exit: a loop that jumps back to its own start charges each
+    /// iteration without a round trip through memory.
+    budget: Variable,
+    entered: Variable,
+}
+
+/// Exits before the block's end, each shared by all instructions.
+#[derive(Clone, Copy)]
+enum Side {
+    /// A helper raised an exception.
+    Fault,
+    /// A memory access cannot take the fast path (TLB miss, misaligned
+    /// atomic): the interpreter takes over before it.
+    Slow,
 }
 
 impl Tx<'_, '_> {
@@ -82,55 +136,152 @@ impl Tx<'_, '_> {
     fn set(&mut self, r: u8, v: Value) {
         if r != 0 {
             self.regs[r as usize] = Some(v);
-            self.dirty |= 1 << r;
+            self.b.ins().store(trusted(), v, self.hart, OFF_X + 8 * r as i32);
         }
     }
 
-    fn write_back(&mut self) {
-        for r in 1..32 {
-            if self.dirty & (1 << r) != 0 {
-                let v = self.regs[r].expect("dirty register has a value");
-                self.b.ins().store(trusted(), v, self.hart, OFF_X + 8 * r as i32);
-            }
-        }
+    /// Forget the cached value of `r` (a helper may have written it).
+    fn forget(&mut self, r: u8) {
+        self.regs[r as usize] = None;
     }
 
-    /// Store dirty registers and forget all cached ones (before a helper
-    /// that reads or writes the hart's registers).
-    fn sync_all(&mut self) {
-        self.write_back();
-        self.dirty = 0;
-        self.regs = [None; 32];
+    /// Leave the block for the known next pc `pc`: straight back to the
+    /// block's start when the budget covers another run, else chained.
+    fn goto_pc(&mut self, pc: u64) {
+        if pc == self.start {
+            let budget = self.b.use_var(self.budget);
+            let enough = self.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, budget, self.n as i64);
+            let (again, out) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(enough, again, &[], out, &[]);
+            self.b.switch_to_block(again);
+            self.b.seal_block(again);
+            let left = self.b.ins().iadd_imm(budget, -(self.n as i64));
+            self.b.def_var(self.budget, left);
+            let entered = self.b.use_var(self.entered);
+            let entered = self.b.ins().iadd_imm(entered, 1);
+            self.b.def_var(self.entered, entered);
+            self.b.ins().jump(self.header, &[]);
+            self.b.switch_to_block(out);
+            self.b.seal_block(out);
+        }
+        let pcv = self.b.ins().iconst(I64, pc as i64);
+        self.goto(pcv);
+    }
+
+    /// Store the budget and entry count kept in variables (before leaving).
+    fn store_counters(&mut self) {
+        let budget = self.b.use_var(self.budget);
+        self.b.ins().store(trusted(), budget, self.ctx, OFF_BUDGET);
+        let entered = self.b.use_var(self.entered);
+        self.b.ins().store(trusted(), entered, self.ctx, OFF_ENTERED);
+    }
+
+    /// Leave the block for the next pc `pcv`, through the chain exit.
+    fn goto(&mut self, pcv: Value) {
+        let chain = self.chain_block();
+        self.b.ins().jump(chain, &[pcv.into()]);
+    }
+
+    fn chain_block(&mut self) -> CBlock {
+        if let Some(c) = self.chain {
+            return c;
+        }
+        let c = self.b.create_block();
+        self.b.append_block_param(c, I64);
+        self.chain = Some(c);
+        c
+    }
+
+    /// Emit the chain exit: tail-call the code of the next pc when the
+    /// table has it and the budget covers it; otherwise return to the
+    /// dispatcher.
+    fn emit_chain(&mut self) {
+        let Some(c) = self.chain else { return };
+        let b = &mut *self.b;
+        b.switch_to_block(c);
+        b.seal_block(c);
+        let pc = b.block_params(c)[0];
+        let (out, found, go) = (b.create_block(), b.create_block(), b.create_block());
+        let table = b.ins().load(I64, trusted(), self.ctx, OFF_TABLE);
+        let e = table_entry(b, table, pc);
+        let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
+        let hit = b.ins().icmp(IntCC::Equal, tag, pc);
+        b.ins().brif(hit, found, &[], out, &[]);
+
+        b.switch_to_block(found);
+        b.seal_block(found);
+        let n = b.ins().load(I64, trusted(), e, OFF_ENTRY_N);
+        let budget = b.use_var(self.budget);
+        let enough = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, budget, n);
+        b.ins().brif(enough, go, &[], out, &[]);
+
+        b.switch_to_block(go);
+        b.seal_block(go);
+        let left = b.ins().isub(budget, n);
+        b.ins().store(trusted(), left, self.ctx, OFF_BUDGET);
+        let entered = b.use_var(self.entered);
+        let entered = b.ins().iadd_imm(entered, 1);
+        b.ins().store(trusted(), entered, self.ctx, OFF_ENTERED);
+        let code = b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
+        let sig = b.import_signature(block_signature());
+        b.ins().return_call_indirect(sig, code, &[self.ctx, self.hart]);
+
+        b.switch_to_block(out);
+        b.seal_block(out);
+        self.store_counters();
+        let b = &mut *self.b;
+        b.ins().store(trusted(), pc, self.hart, OFF_PC);
+        let r = b.ins().iconst(I32, exit::NEXT as i64);
+        b.ins().return_(&[r]);
     }
 
     fn exit(&mut self, code: u32, pc: u64) {
-        self.write_back();
         let pcv = self.b.ins().iconst(I64, pc as i64);
         self.b.ins().store(trusted(), pcv, self.hart, OFF_PC);
         let c = self.b.ins().iconst(I32, code as i64);
         self.b.ins().return_(&[c]);
     }
 
-    /// Exit after instruction `i` (at `pc`) faulted: `i` instructions
-    /// retired, the rest of the block's charge goes back to the budget.
-    fn fault_exit(&mut self, i: usize, pc: u64) {
-        let refund = self.n - i as u64;
-        let b = self.b.ins().load(I64, trusted(), self.ctx, OFF_BUDGET);
-        let b = self.b.ins().iadd_imm(b, refund as i64);
-        self.b.ins().store(trusted(), b, self.ctx, OFF_BUDGET);
-        self.exit(exit::FAULT, pc);
-    }
-
-    /// Branch to a new block that leaves through the fault exit when
-    /// `ctx.fault` is set; continue in the returned block otherwise.
+    /// Branch to the fault exit when `ctx.fault` is set (instruction `i`
+    /// at `pc` faulted); continue in `then` otherwise.
     fn check_fault(&mut self, i: usize, pc: u64, then: CBlock) {
         let f = self.b.ins().load(I64, trusted(), self.ctx, OFF_FAULT);
-        let bad = self.b.create_block();
-        self.b.set_cold_block(bad);
-        self.b.ins().brif(f, bad, &[], then, &[]);
-        self.b.switch_to_block(bad);
-        self.b.seal_block(bad);
-        self.fault_exit(i, pc);
+        let fault = self.side_block(Side::Fault);
+        // `i` instructions retired: the rest of the block's charge goes back.
+        let pcv = self.b.ins().iconst(I64, pc as i64);
+        let refund = self.b.ins().iconst(I64, (self.n - i as u64) as i64);
+        self.b.ins().brif(f, fault, &[pcv.into(), refund.into()], then, &[]);
+    }
+
+    /// The shared side exit `side` (parameters: pc, refund).
+    fn side_block(&mut self, side: Side) -> CBlock {
+        if let Some(f) = self.sides[side as usize] {
+            return f;
+        }
+        let f = self.b.create_block();
+        self.b.set_cold_block(f);
+        self.b.append_block_param(f, I64);
+        self.b.append_block_param(f, I64);
+        self.sides[side as usize] = Some(f);
+        f
+    }
+
+    /// Emit the side exits used: refund the budget, set pc, return.
+    fn emit_sides(&mut self) {
+        for (side, code) in [(Side::Fault, exit::FAULT), (Side::Slow, exit::SLOW)] {
+            let Some(f) = self.sides[side as usize] else { continue };
+            self.b.switch_to_block(f);
+            self.b.seal_block(f);
+            let (pc, refund) = (self.b.block_params(f)[0], self.b.block_params(f)[1]);
+            let bud = self.b.use_var(self.budget);
+            let bud = self.b.ins().iadd(bud, refund);
+            self.b.def_var(self.budget, bud);
+            self.store_counters();
+            let b = &mut *self.b;
+            b.ins().store(trusted(), pc, self.hart, OFF_PC);
+            let c = b.ins().iconst(I32, code as i64);
+            b.ins().return_(&[c]);
+        }
     }
 
     fn call_helper(&mut self, addr: usize, params: &[types::Type], ret: types::Type, args: &[Value]) -> Value {
@@ -145,9 +296,9 @@ impl Tx<'_, '_> {
         self.b.inst_results(call)[0]
     }
 
-    /// Host address of `addr` in the TLB `tlb_off` when its page is cached
-    /// and `size` bytes fit in it: (hit flag, host address).
-    fn tlb_probe(&mut self, tlb_off: i32, addr: Value, size: u64) -> (Value, CBlock, Value) {
+    /// Probe the TLB at `tlb_off` for `size` bytes at `addr`: (hit flag,
+    /// the fast-path block to fill, the TLB entry, the offset in the page).
+    fn tlb_probe(&mut self, tlb_off: i32, addr: Value, size: u64) -> (Value, CBlock, Value, Value) {
         let base = self.b.ins().load(I64, trusted(), self.ctx, tlb_off);
         let vpn = self.b.ins().ushr_imm(addr, 12);
         let idx = self.b.ins().band_imm(vpn, (tlb::ENTRIES - 1) as i64);
@@ -159,59 +310,42 @@ impl Tx<'_, '_> {
         let fits = self.b.ins().icmp_imm(IntCC::UnsignedLessThanOrEqual, off, (4096 - size) as i64);
         let hit = self.b.ins().band(same, fits);
         let fast = self.b.create_block();
-        (hit, fast, e)
+        (hit, fast, e, off)
+    }
+
+    /// Leave for the interpreter when the TLB probe missed: instruction
+    /// `i` at `pc` has not run, the interpreter runs it (refilling the TLB
+    /// or raising its fault). Continue in the fast-path block otherwise.
+    fn miss_exit(&mut self, i: usize, pc: u64, hit: Value, fast: CBlock) {
+        let slow = self.side_block(Side::Slow);
+        let pcv = self.b.ins().iconst(I64, pc as i64);
+        let refund = self.b.ins().iconst(I64, (self.n - i as u64) as i64);
+        self.b.ins().brif(hit, fast, &[], slow, &[pcv.into(), refund.into()]);
+        self.b.switch_to_block(fast);
+        self.b.seal_block(fast);
     }
 
     /// Load `size` bytes at `addr`, zero-extended to 64 bits.
     fn load(&mut self, i: usize, pc: u64, addr: Value, size: u64) -> Value {
-        let (hit, fast, e) = self.tlb_probe(OFF_READ_TLB, addr, size);
-        let slow = self.b.create_block();
-        let merge = self.b.create_block();
-        self.b.append_block_param(merge, I64);
-        self.b.set_cold_block(slow);
-        self.b.ins().brif(hit, fast, &[], slow, &[]);
-
-        self.b.switch_to_block(fast);
-        self.b.seal_block(fast);
+        let (hit, fast, e, off) = self.tlb_probe(OFF_READ_TLB, addr, size);
+        self.miss_exit(i, pc, hit, fast);
         let host = self.b.ins().load(I64, trusted(), e, 8);
-        let off = self.b.ins().band_imm(addr, 0xfff);
         let p = self.b.ins().iadd(host, off);
-        let v = match size {
+        match size {
             1 => self.b.ins().uload8(I64, guest_flags(), p, 0),
             2 => self.b.ins().uload16(I64, guest_flags(), p, 0),
             4 => self.b.ins().uload32(guest_flags(), p, 0),
             _ => self.b.ins().load(I64, guest_flags(), p, 0),
-        };
-        self.b.ins().jump(merge, &[v.into()]);
-
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
-        let sz = self.b.ins().iconst(I64, size as i64);
-        let ctx = self.ctx;
-        let v = self.call_helper(super::helpers::read as *const () as usize, &[I64, I64, I64], I64, &[ctx, addr, sz]);
-        let ok = self.b.create_block();
-        self.check_fault(i, pc, ok);
-        self.b.switch_to_block(ok);
-        self.b.seal_block(ok);
-        self.b.ins().jump(merge, &[v.into()]);
-
-        self.b.switch_to_block(merge);
-        self.b.seal_block(merge);
-        self.b.block_params(merge)[0]
+        }
     }
 
-    /// Store the low `size` bytes of `v` at `addr`.
+    /// Store the low `size` bytes of `v` at `addr`. Code pages are never
+    /// in the write TLB, so stores to them go to the interpreter, which
+    /// notes the dirty code for the run loop.
     fn store(&mut self, i: usize, pc: u64, addr: Value, size: u64, v: Value) {
-        let (hit, fast, e) = self.tlb_probe(OFF_WRITE_TLB, addr, size);
-        let slow = self.b.create_block();
-        let merge = self.b.create_block();
-        self.b.set_cold_block(slow);
-        self.b.ins().brif(hit, fast, &[], slow, &[]);
-
-        self.b.switch_to_block(fast);
-        self.b.seal_block(fast);
+        let (hit, fast, e, off) = self.tlb_probe(OFF_WRITE_TLB, addr, size);
+        self.miss_exit(i, pc, hit, fast);
         let host = self.b.ins().load(I64, trusted(), e, 8);
-        let off = self.b.ins().band_imm(addr, 0xfff);
         let p = self.b.ins().iadd(host, off);
         match size {
             1 => self.b.ins().istore8(guest_flags(), v, p, 0),
@@ -219,21 +353,94 @@ impl Tx<'_, '_> {
             4 => self.b.ins().istore32(guest_flags(), v, p, 0),
             _ => self.b.ins().store(guest_flags(), v, p, 0),
         };
-        self.b.ins().jump(merge, &[]);
+    }
 
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
-        let sz = self.b.ins().iconst(I64, size as i64);
-        let ctx = self.ctx;
-        self.call_helper(super::helpers::write as *const () as usize, &[I64, I64, I64, I64], I64, &[ctx, addr, sz, v]);
-        let ok = self.b.create_block();
-        self.check_fault(i, pc, ok);
-        self.b.switch_to_block(ok);
-        self.b.seal_block(ok);
-        self.b.ins().jump(merge, &[]);
+    /// Leave for the interpreter (which raises the misaligned fault)
+    /// unless `addr` is a multiple of `size`.
+    fn require_aligned(&mut self, i: usize, pc: u64, addr: Value, size: u64) {
+        let low = self.b.ins().band_imm(addr, size as i64 - 1);
+        let ok = self.b.ins().icmp_imm(IntCC::Equal, low, 0);
+        let cont = self.b.create_block();
+        self.miss_exit(i, pc, ok, cont);
+    }
 
-        self.b.switch_to_block(merge);
-        self.b.seal_block(merge);
+    /// Host address of `size` bytes at `addr` for a read-modify-write:
+    /// both TLBs must hit (the interpreter reads, then writes).
+    fn rmw_address(&mut self, i: usize, pc: u64, addr: Value, size: u64) -> Value {
+        let (hit, fast, _, _) = self.tlb_probe(OFF_READ_TLB, addr, size);
+        self.miss_exit(i, pc, hit, fast);
+        let (hit, fast, e, off) = self.tlb_probe(OFF_WRITE_TLB, addr, size);
+        self.miss_exit(i, pc, hit, fast);
+        let host = self.b.ins().load(I64, trusted(), e, 8);
+        self.b.ins().iadd(host, off)
+    }
+
+    /// An AMO (single hart: a plain read-modify-write) of `size` bytes;
+    /// rd gets the old value, sign-extended.
+    fn amo(&mut self, i: usize, pc: u64, inst: &Inst, size: u64) {
+        use Op::*;
+        let a = self.get(inst.rs1);
+        let src = self.get(inst.rs2);
+        self.require_aligned(i, pc, a, size);
+        let p = self.rmw_address(i, pc, a, size);
+        let ty = if size == 4 { I32 } else { I64 };
+        let old = self.b.ins().load(ty, guest_flags(), p, 0);
+        let src = if size == 4 { self.low32(src) } else { src };
+        let ins = self.b.ins();
+        let new = match inst.op {
+            AmoswapW | AmoswapD => src,
+            AmoaddW | AmoaddD => ins.iadd(old, src),
+            AmoxorW | AmoxorD => ins.bxor(old, src),
+            AmoandW | AmoandD => ins.band(old, src),
+            AmoorW | AmoorD => ins.bor(old, src),
+            AmominW | AmominD => ins.smin(old, src),
+            AmomaxW | AmomaxD => ins.smax(old, src),
+            AmominuW | AmominuD => ins.umin(old, src),
+            _ => ins.umax(old, src),
+        };
+        self.b.ins().store(guest_flags(), new, p, 0);
+        self.clear_reservation();
+        let v = if size == 4 { self.b.ins().sextend(I64, old) } else { old };
+        self.set(inst.rd, v);
+    }
+
+    fn clear_reservation(&mut self) {
+        let none = self.b.ins().iconst(I64, NO_RESERVATION as i64);
+        self.b.ins().store(trusted(), none, self.hart, OFF_RESERVATION);
+    }
+
+    /// LR: load and reserve `size` bytes at rs1.
+    fn lr(&mut self, i: usize, pc: u64, inst: &Inst, size: u64) {
+        let a = self.get(inst.rs1);
+        self.require_aligned(i, pc, a, size);
+        let v = self.load(i, pc, a, size);
+        self.b.ins().store(trusted(), a, self.hart, OFF_RESERVATION);
+        let v = if size == 4 { self.sext32(v) } else { v };
+        self.set(inst.rd, v);
+    }
+
+    /// SC: store rs2 at rs1 when the reservation is for that address; the
+    /// reservation is cleared either way, rd gets 0 on success, 1 otherwise.
+    fn sc(&mut self, i: usize, pc: u64, inst: &Inst, size: u64) {
+        let a = self.get(inst.rs1);
+        let v = self.get(inst.rs2);
+        self.require_aligned(i, pc, a, size);
+        let res = self.b.ins().load(I64, trusted(), self.hart, OFF_RESERVATION);
+        let ok = self.b.ins().icmp(IntCC::Equal, res, a);
+        let (try_store, done) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(ok, try_store, &[], done, &[]);
+        self.b.switch_to_block(try_store);
+        self.b.seal_block(try_store);
+        // A miss leaves before anything changed: the interpreter redoes
+        // the whole SC.
+        self.store(i, pc, a, size, v);
+        self.b.ins().jump(done, &[]);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        self.clear_reservation();
+        let r = self.b.ins().uextend(I64, ok);
+        let r = self.b.ins().bxor_imm(r, 1);
+        self.set(inst.rd, r);
     }
 
     fn sext32(&mut self, v: Value) -> Value {
@@ -289,7 +496,38 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
     b.seal_block(entry);
     let ctx = b.block_params(entry)[0];
     let hart = b.block_params(entry)[1];
-    let mut t = Tx { b, ctx, hart, regs: [None; 32], dirty: 0, n: insts.len() as u64, call_conv };
+    let (budget, entered) = (Variable::from_u32(0), Variable::from_u32(1));
+    b.declare_var(budget, I64);
+    b.declare_var(entered, I64);
+    let v = b.ins().load(I64, trusted(), ctx, OFF_BUDGET);
+    b.def_var(budget, v);
+    let v = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
+    b.def_var(entered, v);
+    let header = b.create_block();
+    b.ins().jump(header, &[]);
+    b.switch_to_block(header);
+    let mut t = Tx {
+        b,
+        ctx,
+        hart,
+        regs: [None; 32],
+        n: insts.len() as u64,
+        call_conv,
+        chain: None,
+        sides: [None; 2],
+        start,
+        header,
+        budget,
+        entered,
+    };
+    translate_insts(&mut t, start, insts);
+    t.emit_chain();
+    t.emit_sides();
+    t.b.seal_all_blocks();
+}
+
+/// The instructions of `build`, ending at the block's last exit.
+fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
 
     let mut pc = start;
     for (i, inst) in insts.iter().enumerate() {
@@ -331,10 +569,10 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
                 t.b.ins().brif(cond, taken, &[], fall, &[]);
                 t.b.switch_to_block(taken);
                 t.b.seal_block(taken);
-                t.exit(exit::NEXT, pc.wrapping_add(imm as u64));
+                t.goto_pc(pc.wrapping_add(imm as u64));
                 t.b.switch_to_block(fall);
                 t.b.seal_block(fall);
-                t.exit(exit::NEXT, next);
+                t.goto_pc(next);
                 return;
             }};
         }
@@ -372,7 +610,7 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
             Jal => {
                 let v = t.b.ins().iconst(I64, next as i64);
                 t.set(rd, v);
-                t.exit(exit::NEXT, pc.wrapping_add(imm as u64));
+                t.goto_pc(pc.wrapping_add(imm as u64));
                 return;
             }
             Jalr => {
@@ -381,10 +619,7 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
                 let target = t.b.ins().band_imm(target, !1);
                 let link = t.b.ins().iconst(I64, next as i64);
                 t.set(rd, link);
-                t.write_back();
-                t.b.ins().store(trusted(), target, t.hart, OFF_PC);
-                let c = t.b.ins().iconst(I32, exit::NEXT as i64);
-                t.b.ins().return_(&[c]);
+                t.goto(target);
                 return;
             }
             Beq => branch!(IntCC::Equal),
@@ -515,6 +750,16 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
                 let v = if size == 4 { t.b.ins().bor_imm(v, 0xffff_ffff_0000_0000u64 as i64) } else { v };
                 t.b.ins().store(trusted(), v, t.hart, OFF_F + 8 * rd as i32);
             }
+            LrW => t.lr(i, pc, inst, 4),
+            LrD => t.lr(i, pc, inst, 8),
+            ScW => t.sc(i, pc, inst, 4),
+            ScD => t.sc(i, pc, inst, 8),
+            AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW | AmominW | AmomaxW | AmominuW | AmomaxuW => {
+                t.amo(i, pc, inst, 4)
+            }
+            AmoswapD | AmoaddD | AmoxorD | AmoandD | AmoorD | AmominD | AmomaxD | AmominuD | AmomaxuD => {
+                t.amo(i, pc, inst, 8)
+            }
             Fsw | Fsd => {
                 let a = t.get(r1);
                 let addr = t.b.ins().iadd_imm(a, imm);
@@ -523,14 +768,24 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
             }
             Ecall => {
                 // The run loop retires the ecall: refund its charge.
-                let bud = t.b.ins().load(I64, trusted(), t.ctx, OFF_BUDGET);
+                let bud = t.b.use_var(t.budget);
                 let bud = t.b.ins().iadd_imm(bud, 1);
-                t.b.ins().store(trusted(), bud, t.ctx, OFF_BUDGET);
+                t.b.def_var(t.budget, bud);
+                t.store_counters();
                 t.exit(exit::ECALL, pc);
                 return;
             }
+            Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci => {
+                let p = t.b.ins().iconst(I64, inst as *const Inst as i64);
+                let ctx = t.ctx;
+                t.call_helper(super::helpers::csr as *const () as usize, &[I64, I64], I64, &[ctx, p]);
+                let ok = t.b.create_block();
+                t.check_fault(i, pc, ok);
+                t.b.switch_to_block(ok);
+                t.b.seal_block(ok);
+                t.forget(rd);
+            }
             op if op.is_fp_compute() => {
-                t.sync_all();
                 let p = t.b.ins().iconst(I64, inst as *const Inst as i64);
                 let ctx = t.ctx;
                 t.call_helper(super::helpers::fp as *const () as usize, &[I64, I64], I64, &[ctx, p]);
@@ -538,17 +793,19 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
                 t.check_fault(i, pc, ok);
                 t.b.switch_to_block(ok);
                 t.b.seal_block(ok);
+                // Only the instruction's destination can have changed.
+                t.forget(rd);
             }
             op => unreachable!("unsupported op {op:?} reached the translator"),
         }
         pc = next;
     }
-    t.exit(exit::NEXT, pc);
+    t.goto_pc(pc);
 }
 
 /// Emit the dispatcher: run compiled blocks while the next pc's block is
-/// in the table, the budget covers it and nothing asked to stop.
-pub fn build_dispatcher(b: &mut FunctionBuilder, call_conv: CallConv) {
+/// in the table and the budget covers it.
+pub fn build_dispatcher(b: &mut FunctionBuilder) {
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     let head = b.create_block();
@@ -562,17 +819,9 @@ pub fn build_dispatcher(b: &mut FunctionBuilder, call_conv: CallConv) {
 
     b.switch_to_block(head);
     let r_return = b.ins().iconst(I32, exit::RETURN as i64);
-    let stop = b.ins().load(I64, trusted(), ctx, OFF_STOP);
-    let go = b.create_block();
-    b.ins().brif(stop, ret, &[r_return.into()], go, &[]);
-    b.switch_to_block(go);
-    b.seal_block(go);
     let pc = b.ins().load(I64, trusted(), hart, OFF_PC);
     let table = b.ins().load(I64, trusted(), ctx, OFF_TABLE);
-    let idx = b.ins().ushr_imm(pc, 1);
-    let idx = b.ins().band_imm(idx, (TABLE_SIZE - 1) as i64);
-    let idx = b.ins().ishl_imm(idx, 5);
-    let e = b.ins().iadd(table, idx);
+    let e = table_entry(b, table, pc);
     let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
     let hit = b.ins().icmp(IntCC::Equal, tag, pc);
     let found = b.create_block();
@@ -592,7 +841,7 @@ pub fn build_dispatcher(b: &mut FunctionBuilder, call_conv: CallConv) {
     let entered = b.ins().iadd_imm(entered, 1);
     b.ins().store(trusted(), entered, ctx, OFF_ENTERED);
     let code = b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
-    let sig = b.import_signature(block_signature(call_conv));
+    let sig = b.import_signature(block_signature());
     let call = b.ins().call_indirect(sig, code, &[ctx, hart]);
     let r = b.inst_results(call)[0];
     b.ins().brif(r, ret, &[r.into()], head, &[]);
@@ -602,4 +851,12 @@ pub fn build_dispatcher(b: &mut FunctionBuilder, call_conv: CallConv) {
     b.seal_block(ret);
     let r = b.block_params(ret)[0];
     b.ins().return_(&[r]);
+}
+
+/// Address of `pc`'s slot in the table at `table` (see `table_slot`).
+fn table_entry(b: &mut FunctionBuilder, table: Value, pc: Value) -> Value {
+    let idx = b.ins().ushr_imm(pc, 1);
+    let idx = b.ins().band_imm(idx, (TABLE_SIZE - 1) as i64);
+    let idx = b.ins().ishl_imm(idx, 5);
+    b.ins().iadd(table, idx)
 }
