@@ -46,7 +46,40 @@ def _print_stats(stats: dict) -> None:
     sys.stderr.write("".join(f"vmjit: {line}\n" for line in lines))
 
 
+def _cmd_run_system(args: argparse.Namespace) -> int:
+    """Boot a bare-metal image; exit 0 on an HTIF pass, the guest's fail
+    code on a failure, 1 when the hart halts."""
+    program = args.program
+    if program is None:
+        sys.stderr.write("vmjit: --system needs a PROGRAM\n")
+        return 2
+    try:
+        machine = Machine.system(program, memory=args.memory, stdout="inherit", engine=args.engine)
+    except OSError as e:
+        sys.stderr.write(f"vmjit: cannot open {program}: {e.strerror}\n")
+        return 127
+    except (_core.VmError, ValueError) as e:
+        sys.stderr.write(f"vmjit: {program}: {e}\n")
+        return 126
+    stop = machine.run_sync(args.max_instructions)
+    sys.stdout.flush()
+    if args.stats:
+        _print_stats(machine.stats)
+    if stop.kind == "exited":
+        if stop.exit_code:
+            sys.stderr.write(f"vmjit: guest reported failure {stop.exit_code}\n")
+            return min(stop.exit_code, 255) or 1
+        return 0
+    if stop.kind == "budget":
+        sys.stderr.write(f"vmjit: stopped after {args.max_instructions} instructions at pc {stop.pc:#x}\n")
+        return BUDGET_EXIT
+    sys.stderr.write(f"vmjit: {stop.message}\n")
+    return 1
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    if args.system:
+        return _cmd_run_system(args)
     program = args.program
     if program is None:
         program = _demo_path()
@@ -99,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--engine", choices=ENGINES, default="auto", help="execution engine (default: auto)")
     run.add_argument("--stats", action="store_true", help="print execution statistics to stderr")
     run.add_argument("--max-instructions", type=int, default=None, metavar="N", help="stop after N instructions")
+    run.add_argument(
+        "--system", action="store_true", help="boot PROGRAM on a bare-metal board (exit 0 on an HTIF pass)"
+    )
+    run.add_argument("--memory", default="128M", help="RAM of the --system board (default: 128M)")
     run.add_argument("program", nargs="?", help="the ELF executable (default: the bundled demo)")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
     run.set_defaults(func=_cmd_run)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from dataclasses import dataclass
 from typing import IO, AsyncIterator, Iterator, Mapping, Optional, Sequence, Union
 
@@ -24,10 +25,12 @@ DEFAULT_SLICE = 100_000
 class StopReason:
     """Why a run stopped.
 
-    ``kind`` is ``"exited"`` (the guest called exit), ``"budget"`` (the
-    instruction budget ran out; the machine can run on) or ``"fault"`` (the
-    guest was killed by a signal: ``signal`` 11 SIGSEGV, 4 SIGILL, 7 SIGBUS,
-    5 SIGTRAP). ``exit_code`` is the guest's status, or 128 + signal for a
+    ``kind`` is ``"exited"`` (the guest called exit, or a system-mode
+    guest reported through HTIF), ``"budget"`` (the instruction budget ran
+    out; the machine can run on), ``"fault"`` (the guest was killed by a
+    signal: ``signal`` 11 SIGSEGV, 4 SIGILL, 7 SIGBUS, 5 SIGTRAP) or
+    ``"halted"`` (system mode: the hart can never run again, e.g. wfi with
+    no interrupt source). ``exit_code`` is the guest's status, or 128 + signal for a
     fault, as a shell reports it. For memory faults ``fault_addr`` and
     ``access`` (``"read"``, ``"write"``, ``"execute"``) say what failed; for an
     illegal instruction ``bits`` holds its encoding.
@@ -227,6 +230,41 @@ class Machine:
         )
         return cls(core, stdout, stderr)
 
+    @classmethod
+    def system(
+        cls,
+        image: PathLike,
+        memory: Union[int, str] = "128M",
+        stdin: bytes = b"",
+        stdout: OutputSpec = None,
+        engine: str = "auto",
+    ) -> "Machine":
+        """A system-mode machine: one hart starting in machine mode at the
+        entry of ``image`` (an ELF placed at its physical addresses, or a raw
+        binary loaded and entered at 0x8000_0000), with ``memory`` bytes of
+        RAM at 0x8000_0000 (an int, or a string such as ``"64M"``), a CLINT,
+        a 16550 UART and, when the ELF defines ``tohost``, HTIF.
+
+        The UART receives ``stdin``; the console (UART and HTIF output) is
+        the machine's ``stdout``. An HTIF exit stops the run with kind
+        ``"exited"`` and the guest's code (0 = pass); a hart that can never
+        run again stops with kind ``"halted"``. ``memory.read``/``write``
+        address physical memory. System mode runs on the interpreter:
+        ``engine="jit"`` raises `EngineUnavailable`.
+        """
+        if engine not in ENGINES:
+            raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
+        if isinstance(stdout, str) and stdout != "inherit":
+            raise ValueError("stdout must be None, 'inherit' or a binary file object")
+        if stdout == "inherit":
+            # The console is always captured by the board; pass it on after
+            # each run.
+            stdout = sys.stdout.buffer
+        with open(os.fspath(image), "rb") as f:
+            data = f.read()
+        core = _core.Machine.system(data, parse_size(memory), bytes(stdin), engine)
+        return cls(core, stdout, None)
+
     def run_sync(self, max_instructions: Optional[int] = None) -> StopReason:
         """Run until the guest exits or faults, or ``max_instructions`` more
         instructions retired (exactly). The GIL is released meanwhile."""
@@ -340,6 +378,22 @@ class Machine:
         """Counters: instructions (per tier), blocks, TLB hits/misses, syscalls,
         unknown syscalls by number, run time in seconds, resident guest memory."""
         return self._core.stats()
+
+
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def parse_size(size: Union[int, str]) -> int:
+    """Bytes in ``size``: an int, or a string like ``"4096"``, ``"64K"``,
+    ``"128M"``, ``"1G"`` (binary units)."""
+    if isinstance(size, int):
+        return size
+    text = size.strip().upper().removesuffix("B").removesuffix("I")
+    unit = text[-1:] if text[-1:] in _SIZE_UNITS else ""
+    number = text[: len(text) - len(unit)]
+    if not number.isdigit():
+        raise ValueError(f"bad memory size {size!r}: expected a number of bytes such as 4096, '64K', '128M'")
+    return int(number) * _SIZE_UNITS[unit]
 
 
 def run(

@@ -9,5 +9,6 @@ pub mod isa;
 pub mod jit;
 pub mod linux;
 pub mod mem;
+pub mod system;
 
 pub use engine::{Machine, StopReason};

@@ -88,7 +88,7 @@ fn run(path: &Path, argv_tail: &[String], env: &[&str], stdin: &[u8], engine: En
     let stop = m.run(Some(2_000_000_000));
     assert_ne!(stop.kind, StopKind::Budget, "{}", path.display());
     let out = Outcome {
-        stdout: m.process.take_output(1),
+        stdout: m.take_output(1),
         status: stop.exit_code.expect("exit status"),
         instret: m.hart.instret,
         pc: stop.pc,
@@ -165,7 +165,7 @@ fn a_full_code_cache_is_flushed_and_the_guest_runs_on() {
     let stop = m.run(Some(100_000_000));
     assert_eq!(stop.exit_code, Some(0));
     let expected = std::fs::read(repo().join("tests/guest/expected/bench.out")).unwrap();
-    assert_eq!(m.process.take_output(1), expected);
+    assert_eq!(m.take_output(1), expected);
     let s = m.stats();
     assert!(s.code_cache_flushes > 0, "{s:?}");
     assert!(s.code_invalidated > 0);
@@ -193,7 +193,7 @@ fn the_interpreter_stays_the_default() {
 /// Give `b` the AT_RANDOM bytes of `a` (the loader draws them from the
 /// host), so that the two guests compute exactly the same values.
 fn same_random_bytes(a: &mut Machine, b: &mut Machine) {
-    let at = |m: &Machine| m.process.auxv().iter().find(|e| e.0 == vmjit_core::linux::AT_RANDOM).unwrap().1;
+    let at = |m: &Machine| m.process().unwrap().auxv().iter().find(|e| e.0 == vmjit_core::linux::AT_RANDOM).unwrap().1;
     let (ra, rb) = (at(a), at(b));
     assert_eq!(ra, rb);
     let mut buf = [0u8; 16];

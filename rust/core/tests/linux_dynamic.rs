@@ -85,9 +85,9 @@ mod linux {
         let stop = m.run(Some(2_000_000_000));
         Run {
             stop,
-            stdout: String::from_utf8_lossy(&m.process.take_output(1)).into_owned(),
-            stderr: String::from_utf8_lossy(&m.process.take_output(2)).into_owned(),
-            unknown: m.process.unknown_syscalls().iter().map(|(&k, &v)| (k, v)).collect(),
+            stdout: String::from_utf8_lossy(&m.take_output(1)).into_owned(),
+            stderr: String::from_utf8_lossy(&m.take_output(2)).into_owned(),
+            unknown: m.process().unwrap().unknown_syscalls().iter().map(|(&k, &v)| (k, v)).collect(),
         }
     }
 
@@ -100,11 +100,11 @@ mod linux {
         // The interpreter is mapped on its own (below the mmap top), the
         // program at the PIE base; the first instruction is the
         // interpreter's, and the auxv tells it where both are.
-        let interp = m.process.interp().expect("an interpreter").clone();
-        let prog = m.process.image().clone();
+        let interp = m.process().unwrap().interp().expect("an interpreter").clone();
+        let prog = m.process().unwrap().image().clone();
         assert_eq!(m.hart.pc, interp.entry);
         assert_ne!(interp.bias, prog.bias);
-        let aux = |k| m.process.auxv().iter().find(|e| e.0 == k).unwrap().1;
+        let aux = |k| m.process().unwrap().auxv().iter().find(|e| e.0 == k).unwrap().1;
         assert_eq!(aux(AT_BASE), interp.bias);
         assert_eq!(aux(AT_ENTRY), prog.entry);
         let name = m.mem.region_at(interp.entry).unwrap().name.clone();

@@ -41,9 +41,9 @@ mod linux {
         assert_eq!(stop.kind, StopKind::Exited, "{name}: {}", stop.message);
         Run {
             status: stop.exit_code.unwrap(),
-            stdout: String::from_utf8(m.process.take_output(1)).unwrap(),
-            stderr: String::from_utf8(m.process.take_output(2)).unwrap(),
-            unknown: m.process.unknown_syscalls().iter().map(|(&k, &v)| (k, v)).collect(),
+            stdout: String::from_utf8(m.take_output(1)).unwrap(),
+            stderr: String::from_utf8(m.take_output(2)).unwrap(),
+            unknown: m.process().unwrap().unknown_syscalls().iter().map(|(&k, &v)| (k, v)).collect(),
         }
     }
 
@@ -71,7 +71,7 @@ mod linux {
         assert!(m.hart.pc >= PIE_BASE && m.hart.pc < PIE_BASE + 0x10000);
         let stop = m.run(Some(1_000_000));
         assert_eq!(stop.exit_code, Some(7));
-        assert_eq!(m.process.take_output(1), b"hello from pie\n");
+        assert_eq!(m.take_output(1), b"hello from pie\n");
     }
 
     #[test]

@@ -13,6 +13,6 @@ pub fn to_py(e: vmjit_core::engine::VmError) -> PyErr {
     match e {
         E::Elf(e) => ElfError::new_err(e.to_string()),
         E::EngineUnavailable(..) => EngineUnavailable::new_err(e.to_string()),
-        E::Io(_) => VmError::new_err(e.to_string()),
+        E::Io(_) | E::System(_) => VmError::new_err(e.to_string()),
     }
 }

@@ -13,6 +13,7 @@ use tokio::sync::oneshot;
 
 use vmjit_core::engine::{self, EngineKind, StopKind, StopReason};
 use vmjit_core::linux::{Input, LinuxConfig, Output};
+use vmjit_core::system::SystemConfig;
 
 use crate::errors::{to_py, VmError};
 use crate::run::{self, RunGuard};
@@ -132,6 +133,24 @@ impl Machine {
             })
             .map_err(to_py)?;
         Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), progress: Arc::default(), engine })
+    }
+
+    /// A system-mode machine (a board with `memory` bytes of RAM at
+    /// 0x8000_0000) booting `image`, an ELF or a raw binary. The UART
+    /// receives `stdin`; its output and HTIF's are fd 1 of `take_output`.
+    #[staticmethod]
+    #[pyo3(signature = (image, memory, stdin, engine))]
+    fn system(py: Python<'_>, image: Vec<u8>, memory: u64, stdin: Vec<u8>, engine: String) -> PyResult<Machine> {
+        let kind = engine_kind(&engine)?;
+        let config = SystemConfig { memory, input: stdin };
+        let inner = py
+            .detach(|| {
+                let mut m = engine::Machine::system(&image, config)?;
+                m.set_engine(kind)?;
+                Ok(m)
+            })
+            .map_err(to_py)?;
+        Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), engine })
     }
 
     /// Run with the GIL released; returns the stop reason as a tuple.
@@ -290,7 +309,7 @@ impl Machine {
 
     /// Captured output of fd 1 or 2 since the last call.
     fn take_output<'py>(&self, py: Python<'py>, fd: u32) -> PyResult<Bound<'py, PyBytes>> {
-        Ok(PyBytes::new(py, &self.machine()?.process.take_output(fd)))
+        Ok(PyBytes::new(py, &self.machine()?.take_output(fd)))
     }
 
     /// The machine's mappings: (start, end, perms "rwx", name).

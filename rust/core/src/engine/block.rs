@@ -33,7 +33,7 @@ pub fn translate(mem: &mut Memory, pc: u64) -> Result<Block, Exception> {
     while insts.len() < MAX_BLOCK_INSTS {
         let inst = match fetch_decode(mem, at) {
             Ok(i) => i,
-            Err(f) if insts.is_empty() => return Err(Exception::InstructionPageFault(f.addr)),
+            Err(f) if insts.is_empty() => return Err(f.exception()),
             Err(_) => break,
         };
         // CSR instructions run alone in their block, so that counters read

@@ -2,6 +2,7 @@
 
 pub mod block;
 mod stop;
+mod system;
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +10,7 @@ use crate::hart::{Exception, Hart};
 use crate::interp::{self, BlockExit};
 use crate::linux::{ElfError, LinuxConfig, LinuxOptions, Process, SyscallOutcome};
 use crate::mem::Memory;
+use crate::system::{Board, SystemConfig, SystemError};
 use crate::jit::context::{exit, JitContext};
 use crate::jit::Jit;
 use block::{BlockCache, Tier};
@@ -20,6 +22,8 @@ pub use stop::{Signal, StopKind, StopReason};
 pub enum VmError {
     #[error(transparent)]
     Elf(#[from] ElfError),
+    #[error(transparent)]
+    System(#[from] SystemError),
     #[error("engine {0:?} is not available: {1}")]
     EngineUnavailable(String, String),
     #[error("{0}")]
@@ -96,11 +100,22 @@ enum Compiled {
     Exit(BlockExit),
 }
 
-/// One RISC-V hart with its memory and the Linux process around it.
+/// What surrounds the hart: chosen once, when the machine is built.
+// One per machine, so the size difference costs nothing; boxing the
+// process would add an indirection to every syscall.
+#[allow(clippy::large_enum_variant)]
+pub enum Environment {
+    /// User mode: ecalls are Linux system calls, faults kill the process.
+    Linux(Process),
+    /// System mode: a board; ecalls, faults and interrupts are traps.
+    System(Box<Board>),
+}
+
+/// One RISC-V hart with its memory and the environment around it.
 pub struct Machine {
     pub hart: Hart,
     pub mem: Memory,
-    pub process: Process,
+    pub env: Environment,
     cache: BlockCache,
     /// Set once the guest exited or was killed; later runs return it again.
     finished: Option<StopReason>,
@@ -128,10 +143,24 @@ impl Machine {
         let mut hart = Hart::new();
         let mut mem = Memory::new();
         let process = Process::load_with(image, config, options, &mut mem, &mut hart)?;
-        Ok(Machine {
+        Ok(Machine::with_env(hart, mem, Environment::Linux(process)))
+    }
+
+    /// A system-mode machine: a board with RAM at 0x8000_0000 booting
+    /// `image` (an ELF placed at its physical addresses, or a raw binary at
+    /// the start of RAM) in machine mode. It runs on the interpreter.
+    pub fn system(image: &[u8], config: SystemConfig) -> Result<Machine, VmError> {
+        let mut hart = Hart::new();
+        let mut mem = Memory::new();
+        let board = Board::load(image, &config, &mut mem, &mut hart)?;
+        Ok(Machine::with_env(hart, mem, Environment::System(Box::new(board))))
+    }
+
+    fn with_env(hart: Hart, mem: Memory, env: Environment) -> Machine {
+        Machine {
             hart,
             mem,
-            process,
+            env,
             cache: BlockCache::new(),
             finished: None,
             syscalls: 0,
@@ -143,12 +172,55 @@ impl Machine {
             jit_instructions: 0,
             chain_hits: 0,
             jit_entries: 0,
-        })
+        }
+    }
+
+    /// The Linux process of a user-mode machine.
+    pub fn process(&self) -> Option<&Process> {
+        match &self.env {
+            Environment::Linux(p) => Some(p),
+            Environment::System(_) => None,
+        }
+    }
+
+    pub fn process_mut(&mut self) -> Option<&mut Process> {
+        match &mut self.env {
+            Environment::Linux(p) => Some(p),
+            Environment::System(_) => None,
+        }
+    }
+
+    /// The board of a system-mode machine.
+    pub fn board(&self) -> Option<&Board> {
+        match &self.env {
+            Environment::System(b) => Some(b),
+            Environment::Linux(_) => None,
+        }
+    }
+
+    /// Captured output of file descriptor `fd` (1 = stdout, 2 = stderr)
+    /// since the last call. A board's console (UART and HTIF) is its
+    /// stdout.
+    pub fn take_output(&mut self, fd: u32) -> Vec<u8> {
+        match &mut self.env {
+            Environment::Linux(p) => p.take_output(fd),
+            Environment::System(b) if fd == 1 => b.take_console(&mut self.mem),
+            Environment::System(_) => Vec::new(),
+        }
     }
 
     /// Choose the tier. `Jit` fails with `EngineUnavailable` when this host
     /// cannot run generated code; `Auto` then quietly interprets.
     pub fn set_engine(&mut self, kind: EngineKind) -> Result<(), VmError> {
+        if let Environment::System(_) = self.env {
+            // The JIT does not know privileged state or translation yet;
+            // `Auto` quietly stays on the interpreter.
+            if kind == EngineKind::Jit {
+                return Err(VmError::EngineUnavailable("jit".into(), "system mode runs on the interpreter only".into()));
+            }
+            self.engine = kind;
+            return Ok(());
+        }
         if kind != EngineKind::Interp && self.jit.is_none() {
             match Jit::with_code_limit(self.code_limit) {
                 Ok(j) => self.jit = Some(j),
@@ -191,7 +263,11 @@ impl Machine {
             return done.clone();
         }
         let started = Instant::now();
-        let stop = self.run_loop(max_instructions.unwrap_or(u64::MAX));
+        let budget = max_instructions.unwrap_or(u64::MAX);
+        let stop = match self.env {
+            Environment::Linux(_) => self.run_loop(budget),
+            Environment::System(_) => self.run_system(budget),
+        };
         self.run_time += started.elapsed();
         if stop.kind != StopKind::Budget {
             self.finished = Some(stop.clone());
@@ -329,7 +405,10 @@ impl Machine {
                 // the guest resumes after it.
                 self.hart.instret += 1;
                 self.syscalls += 1;
-                let outcome = self.process.syscall(&mut self.hart, &mut self.mem);
+                let Environment::Linux(process) = &mut self.env else {
+                    return Some(self.fault(Exception::EcallFromU));
+                };
+                let outcome = process.syscall(&mut self.hart, &mut self.mem);
                 self.hart.pc = self.hart.pc.wrapping_add(4);
                 match outcome {
                     SyscallOutcome::Continue => {}
@@ -401,7 +480,10 @@ impl Machine {
             tlb_hits: tlb.hits,
             tlb_misses: tlb.misses,
             syscalls: self.syscalls,
-            unknown_syscalls: self.process.unknown_syscalls().iter().map(|(&k, &v)| (k, v)).collect(),
+            unknown_syscalls: self
+                .process()
+                .map(|p| p.unknown_syscalls().iter().map(|(&k, &v)| (k, v)).collect())
+                .unwrap_or_default(),
             run_time: self.run_time,
             resident_bytes: self.mem.resident_bytes(),
         }

@@ -14,6 +14,9 @@ pub enum StopKind {
     /// The guest was killed by a signal that is not a fault of its own
     /// instruction: kill/raise/abort, SIGPIPE, a timer.
     Signal,
+    /// System mode: the hart can make no progress (wfi with nothing to
+    /// wake it, a request the board cannot serve).
+    Halted,
 }
 
 impl StopKind {
@@ -23,6 +26,7 @@ impl StopKind {
             StopKind::Budget => "budget",
             StopKind::Fault => "fault",
             StopKind::Signal => "signal",
+            StopKind::Halted => "halted",
         }
     }
 }
@@ -89,6 +93,19 @@ impl StopReason {
             access: None,
             bits: None,
             message: format!("instruction budget exhausted at pc {pc:#x}"),
+        }
+    }
+
+    pub fn halted(pc: u64, message: String) -> Self {
+        StopReason {
+            kind: StopKind::Halted,
+            exit_code: None,
+            signal: None,
+            pc,
+            fault_addr: None,
+            access: None,
+            bits: None,
+            message,
         }
     }
 

@@ -9,7 +9,7 @@ pub(crate) mod csr;
 use crate::engine::block::Block;
 use crate::hart::{Exception, Hart, NO_RESERVATION};
 use crate::isa::{Inst, Op};
-use crate::mem::{Access, MemFault, Memory};
+use crate::mem::{MemFault, Memory};
 
 /// How a block (or the part of it that ran) ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,17 +62,13 @@ enum Flow {
 
 #[inline(always)]
 fn load_fault(f: MemFault) -> Exception {
-    match f.access {
-        Access::Write => Exception::StorePageFault(f.addr),
-        Access::Fetch => Exception::InstructionPageFault(f.addr),
-        Access::Read => Exception::LoadPageFault(f.addr),
-    }
+    f.exception()
 }
 
 /// AMOs and SC report every failure as a store fault (privileged spec 3.7).
 #[inline(always)]
 fn amo_fault(f: MemFault) -> Exception {
-    Exception::StorePageFault(f.addr)
+    f.as_store().exception()
 }
 
 #[inline(always)]

@@ -12,14 +12,26 @@
 //! Pages that hold decoded code never enter the write TLB, so a store to them
 //! takes the slow path, which records the page for the block cache to
 //! invalidate (self-modifying code, dynamic loaders).
+//!
+//! In system mode the regions are physical RAM, and the slow path first
+//! translates the virtual address (`mmu.rs`) and reaches RAM or a device
+//! (`system.rs`); the TLBs and their fast path stay as they are.
 
 mod image;
+mod mmu;
 mod region;
+mod system;
 pub mod tlb;
 
 use std::collections::{HashMap, HashSet};
+
+use crate::hart::Exception;
+
 pub use image::intern;
+pub use mmu::{Translation, TranslationMode};
 pub use region::{Backing, Perms, Region};
+pub use system::Mmio;
+use system::SystemBus;
 use region::RegionMap;
 use tlb::Tlb;
 
@@ -62,6 +74,10 @@ pub enum FaultKind {
     Unmapped,
     /// Mapped, but without the permission the access needs (SEGV_ACCERR).
     Protection,
+    /// System mode: the physical address holds neither RAM nor a device
+    /// (or a page-table entry lies there). An access fault, where the other
+    /// kinds are page faults.
+    Physical,
 }
 
 /// A failed guest memory access.
@@ -77,8 +93,31 @@ impl std::fmt::Display for MemFault {
         let why = match self.kind {
             FaultKind::Unmapped => "unmapped address",
             FaultKind::Protection => "permission denied",
+            FaultKind::Physical => "no memory or device at the physical address",
         };
         write!(f, "{} at {:#x}: {}", self.access.as_str(), self.addr, why)
+    }
+}
+
+impl MemFault {
+    /// The exception this fault raises: an access fault for a bad physical
+    /// address, a page fault otherwise. AMOs and SC raise store faults
+    /// whatever they were doing (privileged spec 3.7), see `as_store`.
+    pub fn exception(self) -> Exception {
+        let physical = self.kind == FaultKind::Physical;
+        match (self.access, physical) {
+            (Access::Read, false) => Exception::LoadPageFault(self.addr),
+            (Access::Write, false) => Exception::StorePageFault(self.addr),
+            (Access::Fetch, false) => Exception::InstructionPageFault(self.addr),
+            (Access::Read, true) => Exception::LoadAccessFault(self.addr),
+            (Access::Write, true) => Exception::StoreAccessFault(self.addr),
+            (Access::Fetch, true) => Exception::InstructionAccessFault(self.addr),
+        }
+    }
+
+    /// The same fault reported as a store (AMO/SC).
+    pub fn as_store(self) -> MemFault {
+        MemFault { access: Access::Write, ..self }
     }
 }
 
@@ -114,6 +153,10 @@ pub struct Memory {
     /// Code pages written since the engine last asked.
     dirty_code_pages: Vec<u64>,
     tlb_stats: TlbStats,
+    /// System mode only: address translation and the devices of the
+    /// physical map. None for Linux user mode, whose slow path never looks
+    /// at it beyond this one test.
+    system: Option<Box<SystemBus>>,
 }
 
 impl Default for Memory {
@@ -177,6 +220,7 @@ impl Memory {
             code_pages: HashSet::new(),
             dirty_code_pages: Vec::new(),
             tlb_stats: TlbStats::default(),
+            system: None,
         }
     }
 
@@ -468,6 +512,9 @@ impl Memory {
 
     #[inline(never)]
     fn slow_read(&mut self, addr: u64, buf: &mut [u8], access: Access) -> Result<(), MemFault> {
+        if self.system.is_some() {
+            return self.system_read(addr, buf, access);
+        }
         self.for_each_page(addr, buf.len(), access, true, |page, off, i, n| {
             buf[i..i + n].copy_from_slice(&page[off..off + n]);
         })
@@ -475,6 +522,9 @@ impl Memory {
 
     #[inline(never)]
     fn slow_write(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
+        if self.system.is_some() {
+            return self.system_write(addr, data);
+        }
         self.for_each_page(addr, data.len(), Access::Write, true, |page, off, i, n| {
             page[off..off + n].copy_from_slice(&data[i..i + n]);
         })?;

@@ -1,0 +1,221 @@
+//! The system-mode slow path: translate a virtual address, then reach RAM
+//! (and cache the page in the TLB) or a memory-mapped device.
+//!
+//! In system mode the regions of `Memory` describe physical RAM; `peek` and
+//! `poke` address it physically. The TLBs stay keyed by virtual page and
+//! hold the host page of the translated physical page, so hits cost what
+//! they cost in user mode. Entries are only valid for the translation that
+//! filled them: `set_translation` and `flush_translations` drop them all.
+
+use std::any::Any;
+
+use super::mmu::Translation;
+use super::{Access, FaultKind, MemFault, Memory, PAGE_MASK, PAGE_SIZE};
+
+/// A device on the physical bus. Accesses are 1, 2, 4 or 8 bytes at an
+/// address the device claimed with `contains`.
+pub trait Mmio: Send {
+    fn contains(&self, addr: u64) -> bool;
+    /// The value read; None makes the access an access fault.
+    fn read(&mut self, addr: u64, size: usize) -> Option<u64>;
+    /// False makes the access an access fault.
+    fn write(&mut self, addr: u64, size: usize, value: u64) -> bool;
+    /// For the board that installed the device to reach its own type.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+pub(super) struct SystemBus {
+    translation: Translation,
+    devices: Box<dyn Mmio>,
+    /// Physical address of a RAM word whose stores must be noticed (HTIF's
+    /// `tohost`). Its page never enters the write TLB.
+    watch: Option<u64>,
+    watch_hit: bool,
+}
+
+/// Where one page-sized piece of an access goes.
+enum Target {
+    /// Host address of the first byte.
+    Ram(*mut u8),
+    /// Physical address on a device.
+    Device(u64),
+}
+
+impl Memory {
+    /// Switch this memory to system mode: from now on addresses are
+    /// translated, and physical addresses outside RAM go to `devices`.
+    pub fn enable_system(&mut self, devices: Box<dyn Mmio>) {
+        self.system = Some(Box::new(SystemBus {
+            translation: Translation::BARE,
+            devices,
+            watch: None,
+            watch_hit: false,
+        }));
+        self.flush_translations();
+    }
+
+    /// The devices installed by `enable_system`.
+    pub fn devices(&mut self) -> Option<&mut (dyn Mmio + 'static)> {
+        self.system.as_mut().map(|s| &mut *s.devices)
+    }
+
+    /// Make `t` the translation of later accesses; cached translations are
+    /// dropped when it differs from the current one.
+    pub fn set_translation(&mut self, t: Translation) {
+        let Some(bus) = self.system.as_mut() else { return };
+        if bus.translation != t {
+            bus.translation = t;
+            self.flush_translations();
+        }
+    }
+
+    /// Drop every cached translation (sfence.vma, satp writes). Flushing
+    /// all of them whatever the address or ASID is a permitted
+    /// over-approximation of sfence.vma (privileged spec 4.2.1).
+    pub fn flush_translations(&mut self) {
+        self.read_tlb.flush_all();
+        self.write_tlb.flush_all();
+        self.fetch_tlb.flush_all();
+    }
+
+    /// Report stores to the 8-byte word at physical `addr` through
+    /// `take_watch_hit`.
+    pub fn watch_word(&mut self, addr: u64) {
+        if let Some(bus) = self.system.as_mut() {
+            bus.watch = Some(addr);
+            self.flush_translations();
+        }
+    }
+
+    /// True once after a store touched the watched word.
+    #[inline]
+    pub fn take_watch_hit(&mut self) -> bool {
+        match self.system.as_mut() {
+            Some(bus) => std::mem::take(&mut bus.watch_hit),
+            None => false,
+        }
+    }
+
+    /// The 8-byte little-endian word at physical `addr` in RAM.
+    pub(super) fn phys_u64(&mut self, addr: u64) -> Option<u64> {
+        if addr & 7 != 0 {
+            return None;
+        }
+        let page = self.ram_page(addr)?;
+        let off = (addr & PAGE_MASK) as usize;
+        // SAFETY: page points at a live 4096-byte page and off + 8 <= 4096
+        // because addr is 8-byte aligned.
+        Some(u64::from_le(unsafe { std::ptr::read_unaligned(page.add(off) as *const u64) }))
+    }
+
+    /// The host page holding physical `addr` when it is RAM.
+    fn ram_page(&mut self, addr: u64) -> Option<*mut u8> {
+        self.regions.find(addr)?;
+        let page = self.pages.entry(addr >> 12).or_insert_with(|| Box::new([0; PAGE_SIZE as usize]));
+        Some(page.as_mut_ptr())
+    }
+
+    /// Translate every page of `[addr, addr+len)` before any byte moves, so
+    /// a faulting access has no partial effect.
+    fn pieces(&mut self, addr: u64, len: usize, access: Access) -> Result<Vec<(Target, usize)>, MemFault> {
+        let Some(bus) = self.system.as_ref() else {
+            return Err(MemFault { addr, access, kind: FaultKind::Physical });
+        };
+        let t = bus.translation;
+        let watch_page = bus.watch.map(|w| w >> 12);
+        let mut out = Vec::with_capacity(2);
+        let mut done = 0usize;
+        let mut va = addr;
+        while done < len {
+            let off = (va & PAGE_MASK) as usize;
+            let n = (PAGE_SIZE as usize - off).min(len - done);
+            let pa = self.translate(va, access, &t)?;
+            let target = match self.ram_page(pa) {
+                Some(page) => {
+                    self.tlb_stats.misses += 1;
+                    let vpn = va >> 12;
+                    match access {
+                        Access::Read => self.read_tlb.fill(vpn, page),
+                        Access::Fetch => self.fetch_tlb.fill(vpn, page),
+                        Access::Write => {
+                            if !self.code_pages.contains(&vpn) && watch_page != Some(pa >> 12) {
+                                self.write_tlb.fill(vpn, page)
+                            }
+                        }
+                    }
+                    // SAFETY: off < 4096, inside the page.
+                    Target::Ram(unsafe { page.add(off) })
+                }
+                None => {
+                    let claimed = self.system.as_ref().is_some_and(|b| b.devices.contains(pa));
+                    if !claimed || n > 8 || access == Access::Fetch {
+                        return Err(MemFault { addr: va, access, kind: FaultKind::Physical });
+                    }
+                    Target::Device(pa)
+                }
+            };
+            out.push((target, n));
+            done += n;
+            va = va.wrapping_add(n as u64);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn system_read(&mut self, addr: u64, buf: &mut [u8], access: Access) -> Result<(), MemFault> {
+        let pieces = self.pieces(addr, buf.len(), access)?;
+        let mut done = 0;
+        for (target, n) in pieces {
+            match target {
+                // SAFETY: `pieces` checked that n bytes from p lie in one page.
+                Target::Ram(p) => unsafe { std::ptr::copy_nonoverlapping(p, buf[done..].as_mut_ptr(), n) },
+                Target::Device(pa) => {
+                    let value = self.system.as_mut().and_then(|b| b.devices.read(pa, n));
+                    let fault = MemFault { addr: addr.wrapping_add(done as u64), access, kind: FaultKind::Physical };
+                    let value = value.ok_or(fault)?;
+                    buf[done..done + n].copy_from_slice(&value.to_le_bytes()[..n]);
+                }
+            }
+            done += n;
+        }
+        Ok(())
+    }
+
+    pub(super) fn system_write(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
+        let pieces = self.pieces(addr, data.len(), Access::Write)?;
+        let mut done = 0;
+        for (target, n) in pieces {
+            match target {
+                Target::Ram(p) => {
+                    // SAFETY: as for reads.
+                    unsafe { std::ptr::copy_nonoverlapping(data[done..].as_ptr(), p, n) };
+                }
+                Target::Device(pa) => {
+                    let mut b = [0u8; 8];
+                    b[..n].copy_from_slice(&data[done..done + n]);
+                    let ok = self.system.as_mut().is_some_and(|d| d.devices.write(pa, n, u64::from_le_bytes(b)));
+                    if !ok {
+                        let at = addr.wrapping_add(done as u64);
+                        return Err(MemFault { addr: at, access: Access::Write, kind: FaultKind::Physical });
+                    }
+                }
+            }
+            done += n;
+        }
+        self.note_code_write(addr, data.len());
+        self.note_watched_write(addr, data.len());
+        Ok(())
+    }
+
+    /// Record a store that may have touched the watched word. Compares
+    /// physical addresses, so aliases through other mappings count.
+    fn note_watched_write(&mut self, addr: u64, len: usize) {
+        let Some(bus) = self.system.as_ref() else { return };
+        let (Some(watch), t) = (bus.watch, bus.translation) else { return };
+        let Ok(pa) = self.translate(addr, Access::Write, &t) else { return };
+        if pa < watch + 8 && watch < pa.wrapping_add(len as u64) {
+            if let Some(bus) = self.system.as_mut() {
+                bus.watch_hit = true;
+            }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! System mode: a board with one RV64GC hart in M/S/U modes, RAM at
+//! 0x8000_0000, a CLINT, a 16550 UART and HTIF.
+//!
+//! The engine runs blocks as in user mode; this module supplies what a
+//! board adds around them: the privileged instructions (the interpreter
+//! leaves them to the environment), traps and interrupts at block
+//! boundaries, address translation kept in step with the CSRs, and HTIF.
+//! Not yet here: a PLIC, a generated device tree (a1 is 0 at entry), PMP
+//! enforcement and more than one hart.
+
+mod clint;
+pub mod csr;
+mod devices;
+mod htif;
+mod image;
+pub mod trap;
+mod uart;
+
+use crate::hart::{Exception, Hart};
+use crate::isa::{Inst, Op};
+use crate::mem::{Memory, Perms, Translation, TranslationMode};
+use csr::{irq, status, Csrs, PRIV_M, PRIV_S, PRIV_U};
+use devices::Devices;
+use htif::{Command, Htif};
+pub use trap::Trap;
+
+/// Start of RAM in the physical map.
+pub const RAM_BASE: u64 = 0x8000_0000;
+pub const DEFAULT_MEMORY: u64 = 128 << 20;
+
+/// How to build a board.
+#[derive(Clone, Debug)]
+pub struct SystemConfig {
+    /// RAM size in bytes (a multiple of 4 KiB).
+    pub memory: u64,
+    /// Bytes the UART receives.
+    pub input: Vec<u8>,
+}
+
+impl Default for SystemConfig {
+    fn default() -> Self {
+        SystemConfig { memory: DEFAULT_MEMORY, input: Vec::new() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SystemError {
+    #[error("bad boot image: {0}")]
+    Image(String),
+    #[error("{0}")]
+    Config(String),
+}
+
+/// What the run loop must do after the board acted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Continue,
+    /// Translation of instruction fetches changed: drop decoded blocks.
+    FlushCode,
+    /// The guest asked to stop (HTIF exit) with this code.
+    Exit(u64),
+    /// Nothing can ever wake the hart (wfi with no interrupt source), or
+    /// the guest asked for something this board cannot do.
+    Halt(String),
+}
+
+/// The privileged state and the host-side devices of one board; the
+/// memory-mapped devices live in the machine's `Memory`.
+pub struct Board {
+    pub csrs: Csrs,
+    htif: Option<Htif>,
+    /// The translation last given to memory.
+    translation: Translation,
+}
+
+impl Board {
+    /// Map RAM, load `image` into it and point the hart at its entry with
+    /// a0 = hart id and a1 = 0 (no device tree yet).
+    pub fn load(image: &[u8], config: &SystemConfig, mem: &mut Memory, hart: &mut Hart) -> Result<Board, SystemError> {
+        let size = config.memory;
+        if size == 0 || size % crate::mem::PAGE_SIZE != 0 {
+            return Err(SystemError::Config(format!("memory size {size:#x} is not a positive multiple of 4 KiB")));
+        }
+        mem.map(RAM_BASE, size, Perms::RWX, "ram")
+            .map_err(|e| SystemError::Config(format!("memory size {size:#x}: {e}")))?;
+        let ram_end = RAM_BASE + size;
+        let image = image::parse(image, RAM_BASE)?;
+        for p in &image.pieces {
+            let end = p.addr.checked_add(p.size);
+            if p.addr < RAM_BASE || end.is_none_or(|e| e > ram_end) {
+                return Err(SystemError::Image(format!(
+                    "segment at {:#x} of {:#x} bytes does not fit in RAM [{RAM_BASE:#x}, {ram_end:#x})",
+                    p.addr, p.size
+                )));
+            }
+            mem.poke(p.addr, &p.data).map_err(|e| SystemError::Image(e.to_string()))?;
+        }
+        let in_ram = |a: u64| a >= RAM_BASE && a.saturating_add(8) <= ram_end && a % 8 == 0;
+        let htif = match image.tohost {
+            Some(t) if in_ram(t) => Some(Htif { tohost: t, fromhost: image.fromhost.filter(|&f| in_ram(f)) }),
+            Some(t) => return Err(SystemError::Image(format!("tohost at {t:#x} is not an aligned word in RAM"))),
+            None => None,
+        };
+        mem.enable_system(Box::new(Devices::new(config.input.clone())));
+        if let Some(h) = &htif {
+            mem.watch_word(h.tohost);
+        }
+        let csrs = Csrs::new(0);
+        hart.pc = image.entry;
+        hart.x[10] = csrs.hartid;
+        hart.x[11] = 0;
+        Ok(Board { csrs, htif, translation: Translation::BARE })
+    }
+
+    /// Console bytes written since the last call (UART and HTIF).
+    pub fn take_console(&mut self, mem: &mut Memory) -> Vec<u8> {
+        devices(mem).map(|d| std::mem::take(&mut d.console)).unwrap_or_default()
+    }
+
+    /// Refresh the device interrupt lines; the interrupt to take, if any.
+    #[inline]
+    pub fn poll_interrupts(&mut self, hart: &Hart, mem: &mut Memory) -> Option<u64> {
+        let d = devices(mem)?;
+        if let Some(v) = d.clint.mtime_written.take() {
+            self.csrs.time_offset = v.wrapping_sub(hart.instret / csr::INSTRUCTIONS_PER_TICK);
+        }
+        let now = self.csrs.mtime(hart);
+        d.clint.now = now;
+        let mut lines = 0;
+        if d.clint.msip {
+            lines |= 1 << irq::MSI;
+        }
+        if now >= d.clint.mtimecmp {
+            lines |= 1 << irq::MTI;
+        }
+        self.csrs.mip_devices = lines;
+        trap::pending_interrupt(&self.csrs)
+    }
+
+    /// Take `trap` at `hart.pc`.
+    pub fn trap(&mut self, hart: &mut Hart, mem: &mut Memory, trap: Trap) -> Outcome {
+        let trap = match trap {
+            Trap::Exception(Exception::IllegalInstruction(0)) => {
+                Trap::Exception(Exception::IllegalInstruction(instruction_bits(mem, hart.pc)))
+            }
+            t => t,
+        };
+        trap::enter(&mut self.csrs, hart, trap);
+        self.sync(mem)
+    }
+
+    /// Execute privileged instruction `inst` at `hart.pc` (a CSR access,
+    /// ecall, ebreak, mret, sret, wfi or sfence.vma), trapping if it
+    /// raises an exception.
+    pub fn execute(&mut self, hart: &mut Hart, mem: &mut Memory, inst: &Inst) -> Outcome {
+        match self.step(hart, mem, inst) {
+            Ok(outcome) => outcome,
+            Err(e) => self.trap(hart, mem, Trap::Exception(e)),
+        }
+    }
+
+    fn step(&mut self, hart: &mut Hart, mem: &mut Memory, inst: &Inst) -> Result<Outcome, Exception> {
+        let illegal = Exception::IllegalInstruction(0);
+        let privilege = self.csrs.privilege;
+        let next = hart.pc.wrapping_add(inst.len as u64);
+        match inst.op {
+            Op::Ecall => Err(match privilege {
+                PRIV_U => Exception::EcallFromU,
+                PRIV_S => Exception::EcallFromS,
+                _ => Exception::EcallFromM,
+            }),
+            Op::Ebreak => Err(Exception::Breakpoint(hart.pc)),
+            Op::Mret => {
+                if privilege < PRIV_M {
+                    return Err(illegal);
+                }
+                trap::mret(&mut self.csrs, hart);
+                hart.instret += 1;
+                Ok(self.sync(mem))
+            }
+            Op::Sret => {
+                if privilege < PRIV_S || (privilege == PRIV_S && self.csrs.mstatus & status::TSR != 0) {
+                    return Err(illegal);
+                }
+                trap::sret(&mut self.csrs, hart);
+                hart.instret += 1;
+                Ok(self.sync(mem))
+            }
+            Op::SfenceVma => {
+                if privilege < PRIV_S || (privilege == PRIV_S && self.csrs.mstatus & status::TVM != 0) {
+                    return Err(illegal);
+                }
+                mem.flush_translations();
+                hart.pc = next;
+                hart.instret += 1;
+                Ok(Outcome::FlushCode)
+            }
+            Op::Wfi => {
+                if privilege == PRIV_U || (privilege == PRIV_S && self.csrs.mstatus & status::TW != 0) {
+                    return Err(illegal);
+                }
+                hart.pc = next;
+                hart.instret += 1;
+                Ok(self.wait(hart, mem))
+            }
+            _ => {
+                let outcome = self.csr_instruction(hart, mem, inst)?;
+                hart.pc = next;
+                hart.instret += 1;
+                Ok(outcome)
+            }
+        }
+    }
+
+    /// wfi: resume at once if an enabled interrupt is pending (whatever the
+    /// global enables, privileged spec 3.3.3); else let time pass until the
+    /// timer fires; with no timer armed nothing can wake the hart.
+    fn wait(&mut self, hart: &Hart, mem: &mut Memory) -> Outcome {
+        self.poll_interrupts(hart, mem);
+        if self.csrs.mip() & self.csrs.mie != 0 {
+            return Outcome::Continue;
+        }
+        let Some(d) = devices(mem) else { return Outcome::Continue };
+        let timer = d.clint.mtimecmp;
+        if self.csrs.mie & (1 << irq::MTI) != 0 && timer != u64::MAX {
+            let now = self.csrs.mtime(hart);
+            self.csrs.time_offset = self.csrs.time_offset.wrapping_add(timer.wrapping_sub(now));
+            return Outcome::Continue;
+        }
+        Outcome::Halt(format!("wfi at pc {:#x} with no interrupt that can wake the hart", hart.pc.wrapping_sub(4)))
+    }
+
+    fn csr_instruction(&mut self, hart: &mut Hart, mem: &mut Memory, inst: &Inst) -> Result<Outcome, Exception> {
+        let num = (inst.imm as u32 & 0xfff) as u16;
+        let operand = match inst.op {
+            Op::Csrrwi | Op::Csrrsi | Op::Csrrci => inst.rs1 as u64,
+            Op::Csrrw | Op::Csrrs | Op::Csrrc => hart.x[inst.rs1 as usize],
+            _ => return Err(Exception::IllegalInstruction(0)),
+        };
+        // csrrs/csrrc with rs1 = x0 (or uimm = 0) do not write.
+        let writes = matches!(inst.op, Op::Csrrw | Op::Csrrwi) || inst.rs1 != 0;
+        let old = self.csrs.read(hart, num, writes)?;
+        let mut outcome = Outcome::Continue;
+        if writes {
+            let new = match inst.op {
+                Op::Csrrw | Op::Csrrwi => operand,
+                Op::Csrrs | Op::Csrrsi => old | operand,
+                _ => old & !operand,
+            };
+            let effect = self.csrs.write(hart, num, new)?;
+            outcome = self.sync(mem);
+            if effect.satp {
+                mem.flush_translations();
+            }
+        }
+        if inst.rd != 0 {
+            hart.x[inst.rd as usize] = old;
+        }
+        Ok(outcome)
+    }
+
+    /// Give memory the translation the CSRs now call for; decoded code is
+    /// stale when instruction fetches translate differently.
+    fn sync(&mut self, mem: &mut Memory) -> Outcome {
+        let t = self.csrs.translation();
+        if t == self.translation {
+            return Outcome::Continue;
+        }
+        let stale = fetch_view(&t) != fetch_view(&self.translation);
+        self.translation = t;
+        mem.set_translation(t);
+        if stale {
+            Outcome::FlushCode
+        } else {
+            Outcome::Continue
+        }
+    }
+
+    /// After a store hit `tohost`: carry out the HTIF command.
+    pub fn htif(&mut self, mem: &mut Memory) -> Outcome {
+        let Some(h) = &self.htif else { return Outcome::Continue };
+        match h.take(mem) {
+            Command::None => Outcome::Continue,
+            Command::Exit(code) => Outcome::Exit(code),
+            Command::Putchar(c) => {
+                if let Some(d) = devices(mem) {
+                    d.console.push(c);
+                }
+                Outcome::Continue
+            }
+            Command::Unsupported(v) => Outcome::Halt(format!("unsupported HTIF command {v:#x}")),
+        }
+    }
+}
+
+/// What decides the translation of instruction fetches; None when they
+/// are untranslated.
+fn fetch_view(t: &Translation) -> Option<(TranslationMode, u64, u16, u8)> {
+    if t.mode == TranslationMode::Bare || t.fetch_privilege == PRIV_M {
+        None
+    } else {
+        Some((t.mode, t.root, t.asid, t.fetch_privilege))
+    }
+}
+
+fn devices(mem: &mut Memory) -> Option<&mut Devices> {
+    mem.devices()?.as_any_mut().downcast_mut::<Devices>()
+}
+
+/// The bits of the instruction at virtual `pc`, for an illegal-instruction
+/// trap's tval (0 if they cannot be fetched).
+fn instruction_bits(mem: &mut Memory, pc: u64) -> u32 {
+    let Ok(lo) = mem.fetch_u16(pc) else { return 0 };
+    if crate::isa::inst_len(lo) == 2 {
+        return lo as u32;
+    }
+    match mem.fetch_u16(pc.wrapping_add(2)) {
+        Ok(hi) => lo as u32 | (hi as u32) << 16,
+        Err(_) => 0,
+    }
+}
+
+/// True for the instructions the board executes instead of the interpreter.
+pub fn is_privileged(op: Op) -> bool {
+    use Op::*;
+    matches!(op, Ecall | Ebreak | Mret | Sret | Wfi | SfenceVma | Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci)
+}
+
+#[cfg(test)]
+mod tests;

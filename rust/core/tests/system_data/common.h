@@ -1,0 +1,99 @@
+/* Shared by the bare-metal test programs: HTIF words, pass/fail reporting
+ * and a machine-mode trap handler that records the trap.
+ *
+ * The handler stores mcause in s2, mtval in s3 and mepc in s4, then
+ * resumes at s5 when it is non-zero (and clears it), else after the
+ * trapping instruction (every instruction is 4 bytes: no compression). */
+
+#define RAM 0x80000000
+
+.option norvc
+
+.macro PASS
+    li t6, 1
+    la t5, tohost
+    sd t6, 0(t5)
+99: j 99b
+.endm
+
+.macro FAIL code
+    li t6, (\code << 1) | 1
+    la t5, tohost
+    sd t6, 0(t5)
+99: j 99b
+.endm
+
+/* Fail with `code` unless register `reg` equals `value`. */
+.macro CHECK reg, value, code
+    li t6, \value
+    beq \reg, t6, .Lok\@
+    FAIL \code
+.Lok\@:
+.endm
+
+/* Fail with `code` unless registers `a` and `b` are equal. */
+.macro CHECK_EQ a, b, code
+    beq \a, \b, .Leq\@
+    FAIL \code
+.Leq\@:
+.endm
+
+/* Fail with `code` unless the last trap was an illegal instruction at
+ * `label` with its bits in tval. */
+.macro CHECK_BITS label, code
+    la t6, \label
+    lwu t6, 0(t6)
+    CHECK_EQ s3, t6, \code
+    li t6, 2
+    CHECK_EQ s2, t6, \code
+    la t6, \label
+    CHECK_EQ s4, t6, \code
+    li s2, -1
+.endm
+
+/* Fail with `code` unless the last trap had this cause, tval and pc. */
+.macro CHECK_TRAP cause, tval, epc, code
+    CHECK s2, \cause, \code
+    li t6, \tval
+    beq s3, t6, .Ltv\@
+    FAIL \code
+.Ltv\@:
+    la t6, \epc
+    beq s4, t6, .Lpc\@
+    FAIL \code
+.Lpc\@:
+    li s2, -1
+.endm
+
+.macro INSTALL_HANDLER
+    la t0, m_handler
+    csrw mtvec, t0
+    li s2, -1
+    li s5, 0
+.endm
+
+.macro M_HANDLER
+    .align 4
+m_handler:
+    csrr s2, mcause
+    csrr s3, mtval
+    csrr s4, mepc
+    beqz s5, 1f
+    csrw mepc, s5
+    li s5, 0
+    mret
+1:  addi s4, s4, 4
+    csrw mepc, s4
+    addi s4, s4, -4
+    mret
+.endm
+
+.macro HTIF_WORDS
+    .section .tohost, "aw", @progbits
+    .align 6
+    .globl tohost
+tohost: .dword 0
+    .align 6
+    .globl fromhost
+fromhost: .dword 0
+.endm

@@ -1,0 +1,82 @@
+"""System mode from Python: `Machine.system` and `vmjit run --system` on
+the bare-metal programs of rust/core/tests/system_data (sources beside
+them; the ELF files are committed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import vmjit
+from vmjit.machine import parse_size
+
+DATA = Path(__file__).resolve().parent.parent / "rust" / "core" / "tests" / "system_data"
+
+
+def test_htif_console_and_pass() -> None:
+    m = vmjit.Machine.system(DATA / "htif_pass.elf", memory="16M")
+    stop = m.run_sync(1_000_000)
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    assert m.stdout == b"htif says hi\n"
+    assert m.regs.pc != 0
+    assert m.stats["instructions"] > 0
+
+
+def test_uart_reads_stdin() -> None:
+    m = vmjit.Machine.system(DATA / "uart.elf", memory=1 << 20, stdin=b"xyz")
+    stop = m.run_sync(1_000_000)
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    assert m.stdout == b"uart: XYZ"
+
+
+@pytest.mark.asyncio
+async def test_async_run_with_paging() -> None:
+    m = vmjit.Machine.system(DATA / "sv39.elf", memory="16M")
+    stop = await m.run()
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    assert m.stats["tlb_misses"] > 0
+
+
+def test_raw_image_in_physical_memory_and_halted_hart() -> None:
+    raw = (DATA / "raw_uart.bin").read_bytes()
+    m = vmjit.Machine.system(DATA / "raw_uart.bin")
+    assert m.memory.read(0x8000_0000, len(raw)) == raw
+    assert m.regs.pc == 0x8000_0000
+    stop = m.run_sync(1_000_000)
+    assert stop.kind == "halted"
+    assert "wfi" in stop.message
+    assert m.stdout == b"raw\n"
+
+
+def test_bad_images_and_engines() -> None:
+    with pytest.raises(vmjit.VmError, match="does not fit in RAM"):
+        vmjit.Machine.system(DATA / "sv39.elf", memory="4K")
+    with pytest.raises(vmjit.EngineUnavailable):
+        vmjit.Machine.system(DATA / "htif_pass.elf", engine="jit")
+    with pytest.raises(ValueError):
+        vmjit.Machine.system(DATA / "htif_pass.elf", memory="lots")
+
+
+def test_parse_size() -> None:
+    assert parse_size("4096") == 4096
+    assert parse_size("64K") == 64 << 10
+    assert parse_size("128M") == 128 << 20
+    assert parse_size("1GiB") == 1 << 30
+    assert parse_size(12288) == 12288
+
+
+@pytest.mark.parametrize(
+    "name, status, output",
+    [("htif_pass", 0, b"htif says hi\n"), ("htif_fail", 21, b""), ("uart", 0, b"uart: ")],
+)
+def test_cli_exit_status(name: str, status: int, output: bytes) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "vmjit", "run", "--system", "--memory", "16M", str(DATA / f"{name}.elf")],
+        capture_output=True,
+        timeout=60,
+    )
+    assert r.returncode == status, r.stderr
+    assert r.stdout == output
