@@ -49,7 +49,7 @@ pub fn stop_tuple(s: StopReason) -> StopTuple {
     (
         s.kind.as_str(),
         s.exit_code,
-        s.signal.map(|s| s as i32),
+        s.signal,
         s.pc,
         s.fault_addr,
         s.access.map(|a| a.as_str()),
