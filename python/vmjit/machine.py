@@ -27,11 +27,14 @@ class StopReason:
 
     ``kind`` is ``"exited"`` (the guest called exit, or a system-mode
     guest reported through HTIF), ``"budget"`` (the instruction budget ran
-    out; the machine can run on), ``"fault"`` (the guest was killed by a
-    signal: ``signal`` 11 SIGSEGV, 4 SIGILL, 7 SIGBUS, 5 SIGTRAP) or
-    ``"halted"`` (system mode: the hart can never run again, e.g. wfi with
-    no interrupt source). ``exit_code`` is the guest's status, or 128 + signal for a
-    fault, as a shell reports it. For memory faults ``fault_addr`` and
+    out; the machine can run on), ``"fault"`` (the guest was killed by the
+    fault of an instruction, with no handler for it: ``signal`` 11 SIGSEGV,
+    4 SIGILL, 7 SIGBUS, 5 SIGTRAP), ``"signal"`` (killed by another
+    signal's default action: kill/raise/abort, SIGPIPE, SIGALRM; ``signal``
+    is its number) or ``"halted"`` (system mode: the hart can never run
+    again, e.g. wfi with no interrupt source). ``exit_code`` is the guest's
+    status, or 128 + signal for a guest killed by one, as a shell reports
+    it. For memory faults ``fault_addr`` and
     ``access`` (``"read"``, ``"write"``, ``"execute"``) say what failed; for an
     illegal instruction ``bits`` holds its encoding.
     """
@@ -57,7 +60,7 @@ class StopReason:
 class Event:
     """One item of `Machine.events`: ``kind`` is ``"stdout"`` or ``"stderr"``
     (``data`` holds a chunk of output) or the kind of the final stop
-    (``"exited"``, ``"fault"``, ``"budget"``; ``stop`` holds it)."""
+    (``"exited"``, ``"fault"``, ``"signal"``, ``"budget"``; ``stop`` holds it)."""
 
     kind: str
     data: bytes = b""

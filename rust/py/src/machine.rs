@@ -66,7 +66,7 @@ pub fn stop_tuple(s: StopReason) -> StopTuple {
     (
         s.kind.as_str(),
         s.exit_code,
-        s.signal.map(|s| s as i32),
+        s.signal,
         s.pc,
         s.fault_addr,
         s.access.map(|a| a.as_str()),
@@ -150,7 +150,7 @@ impl Machine {
                 Ok(m)
             })
             .map_err(to_py)?;
-        Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), engine })
+        Ok(Machine { inner: Arc::new(Mutex::new(inner)), running: Arc::new(AtomicBool::new(false)), progress: Arc::default(), engine })
     }
 
     /// Run with the GIL released; returns the stop reason as a tuple.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::hart::{Exception, Hart};
 use crate::interp::{self, BlockExit};
-use crate::linux::{ElfError, LinuxConfig, LinuxOptions, Process, SyscallOutcome};
+use crate::linux::{signals, ElfError, LinuxConfig, LinuxOptions, Process, SyscallOutcome};
 use crate::mem::Memory;
 use crate::system::{Board, SystemConfig, SystemError};
 use crate::jit::context::{exit, JitContext};
@@ -47,6 +47,12 @@ pub enum EngineKind {
 /// 8 -> 39 ms, 50 -> 18 ms, 1000 -> 12 ms) and long ones (300 rounds: 8 ->
 /// 74 ms, 1000 -> 54 ms).
 pub const DEFAULT_JIT_THRESHOLD: u32 = 1000;
+
+/// While the guest's interval timer is armed, the run loop checks the clock
+/// at least this often (in instructions): compiled code chains blocks
+/// without coming back to the loop, so runs are cut into slices this long.
+/// About a millisecond of guest work.
+const TIMER_POLL_INSTRUCTIONS: u64 = 200_000;
 
 /// Execution statistics of one machine.
 #[derive(Clone, Debug, Default)]
@@ -130,6 +136,8 @@ pub struct Machine {
     jit_instructions: u64,
     chain_hits: u64,
     jit_entries: u64,
+    /// instret at which the run loop next reads the clock for the timer.
+    next_timer_poll: u64,
 }
 
 impl Machine {
@@ -172,6 +180,7 @@ impl Machine {
             jit_instructions: 0,
             chain_hits: 0,
             jit_entries: 0,
+            next_timer_poll: 0,
         }
     }
 
@@ -286,13 +295,28 @@ impl Machine {
                     self.cache.invalidate_page(vpn);
                 }
             }
-            let remaining = end - self.hart.instret;
+            let mut remaining = end - self.hart.instret;
             if remaining == 0 {
                 return StopReason::budget(self.hart.pc);
             }
+            if self.process().is_some_and(Process::timer_armed) {
+                if self.hart.instret >= self.next_timer_poll {
+                    self.next_timer_poll = self.hart.instret + TIMER_POLL_INSTRUCTIONS;
+                    if let Some(p) = self.process_mut() {
+                        p.poll_timer();
+                    }
+                    if let Some(stop) = self.deliver_signals() {
+                        return stop;
+                    }
+                }
+                remaining = remaining.min(self.next_timer_poll - self.hart.instret);
+            }
             let id = match self.cache.lookup(&mut self.mem, self.hart.pc) {
                 Ok(id) => id,
-                Err(e) => return self.fault(e),
+                Err(e) => match self.guest_fault(e) {
+                    Some(stop) => return stop,
+                    None => continue,
+                },
             };
             if !std::mem::take(&mut interpret_next) && self.jit.is_some() && self.engine != EngineKind::Interp {
                 if let Some(code) = self.tier_up(id) {
@@ -409,16 +433,46 @@ impl Machine {
                     return Some(self.fault(Exception::EcallFromU));
                 };
                 let outcome = process.syscall(&mut self.hart, &mut self.mem);
-                self.hart.pc = self.hart.pc.wrapping_add(4);
+                if outcome != SyscallOutcome::Sigreturn {
+                    self.hart.pc = self.hart.pc.wrapping_add(4);
+                }
                 match outcome {
-                    SyscallOutcome::Continue => {}
+                    SyscallOutcome::Continue | SyscallOutcome::Sigreturn => {}
                     SyscallOutcome::FlushIcache => self.cache.flush(),
                     SyscallOutcome::Exit(code) => return Some(StopReason::exited(code, self.hart.pc - 4)),
                 }
+                return self.deliver_signals();
             }
-            BlockExit::Trap(e) => return Some(self.fault(e)),
+            BlockExit::Trap(e) => return self.guest_fault(e),
         }
         None
+    }
+
+    /// Act on pending signals: a stop if one ends the guest.
+    fn deliver_signals(&mut self) -> Option<StopReason> {
+        let Environment::Linux(process) = &mut self.env else { return None };
+        if !process.signals_pending() {
+            return None;
+        }
+        let death = process.deliver_signals(&mut self.hart, &mut self.mem)?;
+        Some(StopReason::killed(death.signal as i32, self.hart.pc))
+    }
+
+    /// A synchronous exception at `hart.pc`: the guest's handler runs next
+    /// (None), or the guest dies of it.
+    fn guest_fault(&mut self, e: Exception) -> Option<StopReason> {
+        let pc = self.hart.pc;
+        let mapped = self.mem.region_at(e.tval()).is_some();
+        let info = signals::fault_siginfo(e, pc, mapped);
+        let signo = info.signo;
+        let Environment::Linux(process) = &mut self.env else { return Some(self.fault(e)) };
+        let death = process.fault_signal(&mut self.hart, &mut self.mem, info)?;
+        if death.signal == signo {
+            // Killed by its own fault: report it as the fault it is.
+            self.hart.pc = pc;
+            return Some(self.fault(e));
+        }
+        Some(StopReason::killed(death.signal as i32, self.hart.pc))
     }
 
     /// A synchronous exception the guest cannot handle: it dies with the

@@ -43,13 +43,19 @@ pub enum Signal {
 
 impl Signal {
     pub fn name(self) -> &'static str {
-        match self {
-            Signal::Sigill => "SIGILL",
-            Signal::Sigtrap => "SIGTRAP",
-            Signal::Sigbus => "SIGBUS",
-            Signal::Sigsegv => "SIGSEGV",
-        }
+        signal_name(self as i32)
     }
+}
+
+/// The name of Linux signal `sig` ("SIG42" for unnamed real-time ones).
+pub fn signal_name(sig: i32) -> &'static str {
+    const NAMES: [&str; 32] = [
+        "SIG0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
+        "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",
+        "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF",
+        "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ];
+    usize::try_from(sig).ok().and_then(|i| NAMES.get(i)).copied().unwrap_or("a real-time signal")
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +64,8 @@ pub struct StopReason {
     /// The exit status: the guest's own, or 128 + signal for a fault (as a
     /// shell reports it).
     pub exit_code: Option<i32>,
-    pub signal: Option<Signal>,
+    /// The signal that ended the guest (Fault and Signal stops).
+    pub signal: Option<i32>,
     /// pc of the exiting ecall, of the faulting instruction, or of the next
     /// instruction to run after a budget stop.
     pub pc: u64,
@@ -109,6 +116,21 @@ impl StopReason {
         }
     }
 
+    /// The stop of a guest killed by signal `sig` (not a fault of the
+    /// instruction at `pc`, the next one to run).
+    pub fn killed(sig: i32, pc: u64) -> Self {
+        StopReason {
+            kind: StopKind::Signal,
+            exit_code: Some(128 + sig),
+            signal: Some(sig),
+            pc,
+            fault_addr: None,
+            access: None,
+            bits: None,
+            message: format!("killed by {} ({sig}) at pc {pc:#x}", signal_name(sig)),
+        }
+    }
+
     /// The stop of a guest killed by exception `e` at `pc`. `mapped` tells
     /// whether the faulting address lies in a mapping (permission fault) or
     /// not (nothing mapped there).
@@ -147,7 +169,7 @@ impl StopReason {
         StopReason {
             kind: StopKind::Fault,
             exit_code: Some(128 + signal as i32),
-            signal: Some(signal),
+            signal: Some(signal as i32),
             pc,
             fault_addr,
             access,

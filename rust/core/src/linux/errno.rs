@@ -32,12 +32,17 @@ impl Errno {
     pub const ENOTTY: Errno = Errno(25);
     pub const ETXTBSY: Errno = Errno(26);
     pub const ESPIPE: Errno = Errno(29);
+    pub const EPIPE: Errno = Errno(32);
     pub const ERANGE: Errno = Errno(34);
     pub const ENAMETOOLONG: Errno = Errno(36);
     pub const ENOSYS: Errno = Errno(38);
     pub const ENOTEMPTY: Errno = Errno(39);
     pub const EOVERFLOW: Errno = Errno(75);
     pub const ETIMEDOUT: Errno = Errno(110);
+    /// Kernel-internal: the call was cut short by a signal and restarts
+    /// if the handler has SA_RESTART (or no handler runs), else fails
+    /// with EINTR. Never reaches the guest.
+    pub const ERESTARTSYS: Errno = Errno(512);
 
     /// The errno of the last failed host call on this thread.
     pub fn last() -> Errno {

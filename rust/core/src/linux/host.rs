@@ -286,6 +286,31 @@ pub fn ids() -> HostIds {
     }
 }
 
+/// poll(2) on host descriptors for up to `timeout` (None: no limit); the
+/// number of descriptors with events. A host signal (EINTR) counts as a
+/// timeout with no events.
+pub fn ppoll(fds: &mut [libc::pollfd], timeout: Option<std::time::Duration>) -> Result<usize, Errno> {
+    let ts = timeout.map(|t| libc::timespec {
+        tv_sec: t.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: t.subsec_nanos() as libc::c_long,
+    });
+    let tsp = ts.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `fds` is a valid array of its length, `tsp` null or valid,
+    // no signal mask.
+    let r = unsafe { libc::ppoll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, tsp, std::ptr::null()) };
+    match r {
+        n if n >= 0 => Ok(n as usize),
+        _ if Errno::last() == Errno::EINTR => Ok(0),
+        _ => Err(Errno::last()),
+    }
+}
+
+/// The host process group, which the guest's process is in.
+pub fn pgrp() -> i32 {
+    // SAFETY: getpgrp takes no arguments and cannot fail.
+    unsafe { libc::getpgrp() }
+}
+
 /// TCSETS / TCSETSW / TCSETSF with a kernel struct termios.
 pub fn tcsets(fd: RawFd, req: libc::Ioctl, termios: &[u8; TERMIOS_SIZE]) -> Result<(), Errno> {
     // SAFETY: termios has the size of the kernel's struct termios, which

@@ -16,6 +16,7 @@ mod interp;
 pub mod layout;
 mod loader;
 mod procfs;
+pub mod signals;
 mod stack;
 mod syscalls;
 mod sysroot;
@@ -35,7 +36,8 @@ pub use syscalls::nr;
 pub use sysroot::Sysroot;
 
 use fd::{FdEntry, FdTable, HostFd, MemKind, OpenFile, Stream};
-use syscalls::{Action, Brk, Cwd, Limits, Signals, RLIMIT_NOFILE};
+use signals::{SigInfo, Signals, SIGPIPE, SI_USER};
+use syscalls::{Action, Brk, Cwd, Limits, RLIMIT_NOFILE};
 
 /// Where a guest's standard input comes from.
 #[derive(Clone, Debug)]
@@ -94,6 +96,8 @@ pub enum SyscallOutcome {
     /// The guest asked for its instruction cache to be flushed
     /// (riscv_flush_icache): drop decoded blocks.
     FlushIcache,
+    /// rt_sigreturn set pc and every register: pc must not advance.
+    Sigreturn,
 }
 
 /// Per-thread bookkeeping of the one thread.
@@ -203,6 +207,7 @@ impl Process {
     pub fn syscall(&mut self, hart: &mut Hart, mem: &mut Memory) -> SyscallOutcome {
         let number = hart.x[17];
         let args = [hart.x[10], hart.x[11], hart.x[12], hart.x[13], hart.x[14], hart.x[15]];
+        self.signals.syscall_sp = hart.x[2];
         let result = match syscalls::lookup(number) {
             Action::Call(handler) => handler(self, mem, args),
             // The status a parent sees is the low 8 bits (exit_group
@@ -217,12 +222,28 @@ impl Process {
                 hart.x[10] = 0;
                 return SyscallOutcome::FlushIcache;
             }
+            Action::Sigreturn => {
+                self.sigreturn(hart, mem);
+                return SyscallOutcome::Sigreturn;
+            }
             Action::Unsupported => Err(Errno::ENOSYS),
             Action::Unknown => {
                 *self.unknown.entry(number).or_insert(0) += 1;
                 Err(Errno::ENOSYS)
             }
         };
+        // A call cut short by a signal: delivery decides between EINTR
+        // and restarting it (SA_RESTART).
+        let result = if result == Err(Errno::ERESTARTSYS) {
+            self.signals.restart_a0 = Some(args[0]);
+            Err(Errno::EINTR)
+        } else {
+            result
+        };
+        // Writing where nobody reads raises SIGPIPE besides EPIPE.
+        if result == Err(Errno::EPIPE) && matches!(number, nr::WRITE | nr::WRITEV | nr::PWRITE64 | nr::PWRITEV) {
+            self.signals.send(SigInfo::from_process(SIGPIPE, SI_USER, self.ids.pid, self.ids.uid));
+        }
         hart.x[10] = errno::to_a0(result);
         SyscallOutcome::Continue
     }

@@ -176,6 +176,9 @@ fn do_read(p: &mut Process, mem: &mut Memory, fd: u64, iovs: &[(u64, u64)], off:
     match &*file {
         OpenFile::Host(h) => {
             let plan = Plan::new(mem, iovs, Access::Write)?;
+            if off.is_none() && p.timer_armed() {
+                super::sigwait::wait_readable(p, h.raw())?;
+            }
             read_host(h.raw(), mem, &plan, off)
         }
         OpenFile::Bytes { data, pos, kind } => {

@@ -11,18 +11,20 @@ mod fsattr;
 mod futex;
 mod hwprobe;
 mod io;
+mod itimer;
 mod mem;
 pub(super) mod oflags;
+mod poll;
 mod proc;
 mod remap;
 mod signal;
+pub(super) mod sigwait;
 mod stat;
 mod time;
 
 pub use fs::{exe_path, Cwd};
 pub use mem::Brk;
 pub use proc::{Limits, RLIMIT_NOFILE};
-pub use signal::Signals;
 
 use super::errno::SysResult;
 use super::Process;
@@ -68,6 +70,7 @@ pub mod nr {
     pub const PWRITE64: u64 = 68;
     pub const PREADV: u64 = 69;
     pub const PWRITEV: u64 = 70;
+    pub const PPOLL: u64 = 73;
     pub const READLINKAT: u64 = 78;
     pub const NEWFSTATAT: u64 = 79;
     pub const FSTAT: u64 = 80;
@@ -81,14 +84,24 @@ pub mod nr {
     pub const SET_ROBUST_LIST: u64 = 99;
     pub const GET_ROBUST_LIST: u64 = 100;
     pub const NANOSLEEP: u64 = 101;
+    pub const GETITIMER: u64 = 102;
+    pub const SETITIMER: u64 = 103;
     pub const CLOCK_GETTIME: u64 = 113;
     pub const CLOCK_GETRES: u64 = 114;
     pub const CLOCK_NANOSLEEP: u64 = 115;
     pub const SCHED_GETAFFINITY: u64 = 123;
     pub const SCHED_YIELD: u64 = 124;
+    pub const KILL: u64 = 129;
+    pub const TKILL: u64 = 130;
+    pub const TGKILL: u64 = 131;
     pub const SIGALTSTACK: u64 = 132;
+    pub const RT_SIGSUSPEND: u64 = 133;
     pub const RT_SIGACTION: u64 = 134;
     pub const RT_SIGPROCMASK: u64 = 135;
+    pub const RT_SIGPENDING: u64 = 136;
+    pub const RT_SIGTIMEDWAIT: u64 = 137;
+    pub const RT_SIGQUEUEINFO: u64 = 138;
+    pub const RT_SIGRETURN: u64 = 139;
     pub const UNAME: u64 = 160;
     pub const GETRLIMIT: u64 = 163;
     pub const SETRLIMIT: u64 = 164;
@@ -128,6 +141,8 @@ pub enum Action {
     Call(Handler),
     Exit,
     FlushIcache,
+    /// rt_sigreturn: sets every register, pc included.
+    Sigreturn,
     /// Known, deliberately not supported: -ENOSYS without being counted
     /// as unknown (the caller has a fallback).
     Unsupported,
@@ -170,6 +185,7 @@ pub fn lookup(number: u64) -> Action {
         nr::PWRITE64 => Call(io::sys_pwrite64),
         nr::PREADV => Call(io::sys_preadv),
         nr::PWRITEV => Call(io::sys_pwritev),
+        nr::PPOLL => Call(poll::sys_ppoll),
         nr::READLINKAT => Call(fs::sys_readlinkat),
         nr::NEWFSTATAT => Call(fs::sys_newfstatat),
         nr::FSTAT => Call(fs::sys_fstat),
@@ -181,14 +197,24 @@ pub fn lookup(number: u64) -> Action {
         nr::SET_ROBUST_LIST => Call(proc::sys_set_robust_list),
         nr::GET_ROBUST_LIST => Call(proc::sys_get_robust_list),
         nr::NANOSLEEP => Call(time::sys_nanosleep),
+        nr::GETITIMER => Call(itimer::sys_getitimer),
+        nr::SETITIMER => Call(itimer::sys_setitimer),
         nr::CLOCK_GETTIME => Call(time::sys_clock_gettime),
         nr::CLOCK_GETRES => Call(time::sys_clock_getres),
         nr::CLOCK_NANOSLEEP => Call(time::sys_clock_nanosleep),
         nr::SCHED_GETAFFINITY => Call(proc::sys_sched_getaffinity),
         nr::SCHED_YIELD => Call(proc::sys_sched_yield),
+        nr::KILL => Call(signal::sys_kill),
+        nr::TKILL => Call(signal::sys_tkill),
+        nr::TGKILL => Call(signal::sys_tgkill),
         nr::SIGALTSTACK => Call(signal::sys_sigaltstack),
+        nr::RT_SIGSUSPEND => Call(sigwait::sys_rt_sigsuspend),
         nr::RT_SIGACTION => Call(signal::sys_rt_sigaction),
         nr::RT_SIGPROCMASK => Call(signal::sys_rt_sigprocmask),
+        nr::RT_SIGPENDING => Call(signal::sys_rt_sigpending),
+        nr::RT_SIGTIMEDWAIT => Call(sigwait::sys_rt_sigtimedwait),
+        nr::RT_SIGQUEUEINFO => Call(signal::sys_rt_sigqueueinfo),
+        nr::RT_SIGRETURN => Action::Sigreturn,
         nr::UNAME => Call(proc::sys_uname),
         nr::GETRLIMIT => Call(proc::sys_getrlimit),
         nr::SETRLIMIT => Call(proc::sys_setrlimit),

@@ -1,74 +1,37 @@
-//! Signal state: rt_sigaction, rt_sigprocmask, sigaltstack.
+//! Signal dispositions and sending: rt_sigaction, rt_sigprocmask,
+//! sigaltstack, rt_sigpending, kill, tkill, tgkill, rt_sigqueueinfo.
 //!
-//! Handlers, the blocked mask and the alternate stack are recorded and
-//! reported back exactly as Linux does; delivering signals to handlers is
-//! not implemented yet.
+//! Only the process itself can be signalled: there is one thread, and
+//! the host's other processes are out of the guest's reach (ESRCH).
 
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
-use crate::linux::{uaccess, Process};
+use crate::linux::signals::{
+    default_action, DefaultAction, SigAction, SigInfo, NSIG, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SI_TKILL,
+    SI_USER, UNBLOCKABLE,
+};
+use crate::linux::{host, uaccess, Process};
 use crate::mem::Memory;
 
-const NSIG: u64 = 64;
-const SIGKILL: u64 = 9;
-const SIGSTOP: u64 = 19;
 /// sizeof(sigset_t) in the kernel ABI.
 const SIGSET_SIZE: u64 = 8;
-/// SIGKILL and SIGSTOP can be neither caught nor blocked.
-const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
 
 const SIG_BLOCK: u64 = 0;
 const SIG_UNBLOCK: u64 = 1;
 const SIG_SETMASK: u64 = 2;
 
-const SS_ONSTACK: u32 = 1;
-const SS_DISABLE: u32 = 2;
-const SS_AUTODISARM: u32 = 1 << 31;
-/// MINSIGSTKSZ of riscv64.
-const MINSIGSTKSZ: u64 = 2048;
-
-/// A struct sigaction as riscv64 passes it (no sa_restorer there):
-/// handler, flags, mask; 24 bytes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SigAction {
-    pub handler: u64,
-    pub flags: u64,
-    pub mask: u64,
-}
-
-impl SigAction {
-    fn from_bytes(b: &[u8; 24]) -> SigAction {
-        let word = |i: usize| u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-        SigAction { handler: word(0), flags: word(1), mask: word(2) }
+/// A signal number argument (an int): 1..=64, or 0 to only check that
+/// the target exists.
+fn signal_arg(raw: u64) -> Result<u32, Errno> {
+    let sig = raw as u32;
+    if sig > NSIG {
+        return Err(Errno::EINVAL);
     }
-
-    fn to_bytes(self) -> [u8; 24] {
-        let mut b = [0u8; 24];
-        b[..8].copy_from_slice(&self.handler.to_le_bytes());
-        b[8..16].copy_from_slice(&self.flags.to_le_bytes());
-        b[16..].copy_from_slice(&self.mask.to_le_bytes());
-        b
-    }
-}
-
-/// The process's signal dispositions, blocked mask and alternate stack.
-#[derive(Clone, Debug)]
-pub struct Signals {
-    /// Indexed by signal number - 1; SIG_DFL (0) initially.
-    pub actions: [SigAction; NSIG as usize],
-    pub blocked: u64,
-    /// (ss_sp, ss_size, SS_AUTODISARM flag); size 0 means disabled.
-    pub altstack: (u64, u64, u32),
-}
-
-impl Default for Signals {
-    fn default() -> Self {
-        Signals { actions: [SigAction::default(); NSIG as usize], blocked: 0, altstack: (0, 0, 0) }
-    }
+    Ok(sig)
 }
 
 pub fn sys_rt_sigaction(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
-    let (sig, act, oact, size) = (a[0] as u32 as u64, a[1], a[2], a[3]);
+    let (sig, act, oact, size) = (a[0] as u32, a[1], a[2], a[3]);
     if size != SIGSET_SIZE {
         return Err(Errno::EINVAL);
     }
@@ -76,11 +39,17 @@ pub fn sys_rt_sigaction(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult
     if !(1..=NSIG).contains(&sig) || (new.is_some() && (sig == SIGKILL || sig == SIGSTOP)) {
         return Err(Errno::EINVAL);
     }
-    let slot = &mut p.signals.actions[(sig - 1) as usize];
-    let old = *slot;
+    let old = p.signals.action(sig);
     if let Some(mut new) = new {
         new.mask &= !UNBLOCKABLE;
-        *slot = new;
+        p.signals.actions[(sig - 1) as usize] = new;
+        // A signal that is now ignored is dropped even when pending.
+        let ignored = new.handler == SIG_IGN
+            || (new.handler == SIG_DFL
+                && matches!(default_action(sig), DefaultAction::Ignore | DefaultAction::JobControl));
+        if ignored {
+            p.signals.discard(sig);
+        }
     }
     if oact != 0 {
         uaccess::write(mem, oact, &old.to_bytes())?;
@@ -110,36 +79,85 @@ pub fn sys_rt_sigprocmask(p: &mut Process, mem: &mut Memory, a: Args) -> SysResu
     Ok(0)
 }
 
+pub fn sys_rt_sigpending(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
+    let (set, size) = (a[0], a[1]);
+    if size > SIGSET_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let pending = p.signals.pending_set() & p.signals.blocked;
+    uaccess::write(mem, set, &pending.to_le_bytes()[..size as usize])?;
+    Ok(0)
+}
+
 pub fn sys_sigaltstack(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let (ss, old_ss) = (a[0], a[1]);
-    let old = p.signals.altstack;
+    let sp = p.signals.syscall_sp;
+    let (old_sp, old_size, _) = p.signals.altstack;
+    let old_flags = p.signals.altstack_flags(sp);
     if ss != 0 {
         // stack_t: ss_sp (8), ss_flags (int, padded to 8), ss_size (8).
         let b = uaccess::read_array::<24>(mem, ss)?;
-        let sp = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+        let ss_sp = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
         let flags = u32::from_le_bytes(b[8..12].try_into().unwrap_or_default());
         let size = u64::from_le_bytes(b[16..].try_into().unwrap_or_default());
-        let mode = flags & !SS_AUTODISARM;
-        if mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE {
-            return Err(Errno::EINVAL);
-        }
-        p.signals.altstack = if mode == SS_DISABLE {
-            (0, 0, 0)
-        } else if size < MINSIGSTKSZ {
-            return Err(Errno::ENOMEM);
-        } else {
-            (sp, size, flags & SS_AUTODISARM)
-        };
+        p.signals.set_altstack(ss_sp, flags, size, sp)?;
     }
     if old_ss != 0 {
-        let (sp, size, auto) = old;
-        // Never on the alternate stack: no handler runs yet.
-        let flags = if size == 0 { SS_DISABLE } else { auto };
         let mut b = [0u8; 24];
-        b[..8].copy_from_slice(&sp.to_le_bytes());
-        b[8..12].copy_from_slice(&flags.to_le_bytes());
-        b[16..].copy_from_slice(&size.to_le_bytes());
+        b[..8].copy_from_slice(&old_sp.to_le_bytes());
+        b[8..12].copy_from_slice(&old_flags.to_le_bytes());
+        b[16..].copy_from_slice(&old_size.to_le_bytes());
         uaccess::write(mem, old_ss, &b)?;
     }
     Ok(0)
+}
+
+/// Queue `info` unless it only checks that the target exists (signal 0).
+fn send(p: &mut Process, info: SigInfo) -> SysResult {
+    if info.signo != 0 {
+        p.signals.send(info);
+    }
+    Ok(0)
+}
+
+pub fn sys_kill(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
+    let (pid, sig) = (a[0] as i32, signal_arg(a[1])?);
+    let me = p.ids.pid;
+    // 0 and -pgrp name our process group, -1 every process but ourselves.
+    let ourselves = pid == me || pid == 0 || (pid < -1 && pid.checked_neg() == Some(host::pgrp()));
+    if !ourselves {
+        return Err(Errno::ESRCH);
+    }
+    send(p, SigInfo::from_process(sig, SI_USER, me, p.ids.uid))
+}
+
+pub fn sys_tkill(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
+    let (tid, sig) = (a[0] as i32, signal_arg(a[1])?);
+    if tid <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if tid != p.ids.pid {
+        return Err(Errno::ESRCH);
+    }
+    send(p, SigInfo::from_process(sig, SI_TKILL, p.ids.pid, p.ids.uid))
+}
+
+pub fn sys_tgkill(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
+    let (tgid, tid, sig) = (a[0] as i32, a[1] as i32, signal_arg(a[2])?);
+    if tgid <= 0 || tid <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if tgid != p.ids.pid || tid != p.ids.pid {
+        return Err(Errno::ESRCH);
+    }
+    send(p, SigInfo::from_process(sig, SI_TKILL, p.ids.pid, p.ids.uid))
+}
+
+pub fn sys_rt_sigqueueinfo(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
+    let (pid, sig, uinfo) = (a[0] as i32, signal_arg(a[1])?, a[2]);
+    let bytes = uaccess::read_array::<128>(mem, uinfo)?;
+    if pid != p.ids.pid {
+        return Err(Errno::ESRCH);
+    }
+    send(p, SigInfo::from_guest(sig, bytes))
 }

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use super::sigwait::sleep_until_signal;
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::{host, uaccess, Process};
@@ -69,7 +70,7 @@ fn timespec_bytes(sec: i64, nsec: i64) -> [u8; 16] {
 
 /// Read a struct timespec; EINVAL unless 0 <= nsec < 1e9 and sec >= 0
 /// (timespec64_valid).
-fn read_timespec(mem: &mut Memory, addr: u64) -> Result<(i64, i64), Errno> {
+pub(super) fn read_timespec(mem: &mut Memory, addr: u64) -> Result<(i64, i64), Errno> {
     let b = uaccess::read_array::<16>(mem, addr)?;
     let sec = i64::from_le_bytes(b[..8].try_into().unwrap_or_default());
     let nsec = i64::from_le_bytes(b[8..].try_into().unwrap_or_default());
@@ -109,23 +110,40 @@ pub fn sys_gettimeofday(_p: &mut Process, mem: &mut Memory, a: Args) -> SysResul
     Ok(0)
 }
 
-pub fn sys_nanosleep(_p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
+pub fn sys_nanosleep(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let (sec, nsec) = read_timespec(mem, a[0])?;
-    std::thread::sleep(Duration::new(sec as u64, nsec as u32));
-    Ok(0)
+    sleep(p, mem, Duration::new(sec as u64, nsec as u32), a[1])
 }
 
-pub fn sys_clock_nanosleep(_p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
-    let (clock, flags, req) = (a[0], a[1], a[2]);
+/// Sleep for `wait`; a signal that can be acted on cuts it short with
+/// EINTR and the time left written to `rem` (if not null), as for a
+/// relative sleep on Linux (with or without SA_RESTART: nanosleep is
+/// never restarted once a handler ran).
+fn sleep(p: &mut Process, mem: &mut Memory, wait: Duration, rem: u64) -> SysResult {
+    let deadline = std::time::Instant::now().checked_add(wait);
+    if !sleep_until_signal(p, deadline, 0) {
+        return Ok(0);
+    }
+    if rem != 0 {
+        let left = deadline.map_or(wait, |d| d.saturating_duration_since(std::time::Instant::now()));
+        uaccess::write(mem, rem, &timespec_bytes(left.as_secs() as i64, left.subsec_nanos() as i64))?;
+    }
+    Err(Errno::EINTR)
+}
+
+pub fn sys_clock_nanosleep(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
+    let (clock, flags, req, rem) = (a[0], a[1], a[2], a[3]);
     let id = host_clock(clock)?;
     // Sleeping on the calling thread's own CPU clock could never end.
     if clock as u32 == CLOCK_THREAD_CPUTIME_ID || clock as u32 == CLOCK_PROCESS_CPUTIME_ID {
         return Err(Errno::EINVAL);
     }
     let (sec, nsec) = read_timespec(mem, req)?;
-    let wait = if flags & TIMER_ABSTIME != 0 { until(id, sec, nsec)? } else { Duration::new(sec as u64, nsec as u32) };
-    std::thread::sleep(wait);
-    Ok(0)
+    if flags & TIMER_ABSTIME != 0 {
+        // An absolute sleep has no time left to report.
+        return sleep(p, mem, until(id, sec, nsec)?, 0);
+    }
+    sleep(p, mem, Duration::new(sec as u64, nsec as u32), rem)
 }
 
 /// Time left until `clock` reads (sec, nsec); zero when already past.

@@ -8,6 +8,7 @@ mod io;
 mod loader;
 mod mem;
 mod misc;
+mod signals;
 mod stack;
 mod vfs;
 

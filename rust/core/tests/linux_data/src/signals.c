@@ -13,8 +13,16 @@
  *   pipe-catch the same with a handler: handler, then EPIPE
  *   alarm      setitimer/alarm: pause and nanosleep interrupted by SIGALRM
  *   alarm-kill SIGALRM with its default action (killed, 142)
+ *   alarm-spin SIGALRM interrupting a loop that makes no syscalls
+ *   read-restart a blocking pipe read interrupted by SIGALRM: restarted
+ *              with SA_RESTART, EINTR without
  *   term       kill(getpid(), SIGTERM) (killed, 143)
  *   nested-segv a fault inside a SIGSEGV handler (killed, 139)
+ *   bus        a misaligned atomic: SIGBUS with BUS_ADRALN and si_addr
+ *   bad-stack  a signal while sp points at nothing: the frame cannot be
+ *              written (killed by SIGSEGV, 139)
+ *   bad-sigreturn rt_sigreturn with garbage where the frame should be
+ *              (killed by SIGSEGV, 139)
  *
  * Output goes through write(2) so nothing is lost when a signal kills the
  * program. Addresses are never printed, only compared. */
@@ -425,6 +433,55 @@ static int alarm_test(int kill_me)
     return 0;
 }
 
+static int alarm_spin(void)
+{
+    signal(SIGALRM, tick);
+    struct itimerval it = {.it_interval = {0, 0}, .it_value = {0, 20000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    while (!ticks)
+        ;
+    say("spun until the alarm: ticks=%d\n", ticks);
+    return 0;
+}
+
+static int rfd[2];
+
+static void tick_and_write(int sig)
+{
+    (void)sig;
+    ticks++;
+    if (write(rfd[1], "x", 1) != 1)
+        _exit(97);
+}
+
+static int read_restart(void)
+{
+    if (pipe(rfd) != 0)
+        return 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = tick_and_write;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {.it_interval = {0, 0}, .it_value = {0, 20000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    char c = '-';
+    errno = 0;
+    ssize_t n = read(rfd[0], &c, 1);
+    say("SA_RESTART: read=%zd errno=%d byte=%c ticks=%d\n", n, errno, c, ticks);
+
+    sa.sa_flags = 0;
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &it, NULL);
+    c = '-';
+    errno = 0;
+    n = read(rfd[0], &c, 1);
+    say("no SA_RESTART: read=%zd errno=%d byte=%c ticks=%d\n", n, errno, c, ticks);
+    n = read(rfd[0], &c, 1);
+    say("then: read=%zd byte=%c\n", n, c);
+    return 0;
+}
+
 /* ---- nested segv ----------------------------------------------------------- */
 
 static void bad_handler(int sig)
@@ -433,6 +490,66 @@ static void bad_handler(int sig)
     say("in handler\n");
     *(volatile int *)0x18 = 1;
     say("not reached\n");
+}
+
+/* ---- hostile frames ------------------------------------------------------- */
+
+static void never(int sig)
+{
+    say("handler %d ran\n", sig);
+}
+
+static int bus(void)
+{
+    on(SIGBUS, catch_segv, 0, NULL);
+    static long words[2];
+    char *odd = (char *)words + 1;
+    if (sigsetjmp(jump, 1) == 0) {
+        __asm__ volatile("amoadd.w zero, zero, (%0)" : : "r"(odd) : "memory");
+        say("misaligned atomic passed\n");
+    }
+    say("misaligned atomic: sig=%d code=%d addr ok=%d\n", got_sig, got_code, got_addr == odd);
+    return 0;
+}
+
+static int bad_stack(void)
+{
+    signal(SIGUSR1, never);
+    say("raising with sp at 0x1000\n");
+    long pid = getpid();
+    /* kill(pid, SIGUSR1) with the stack pointer moved away: the handler's
+     * frame would go below 0x1000, where nothing is mapped. */
+    __asm__ volatile("mv t1, sp\n\t"
+                     "li sp, 0x1000\n\t"
+                     "mv a0, %0\n\t"
+                     "li a1, 10\n\t"
+                     "li a7, 129\n\t"
+                     "ecall\n\t"
+                     "mv sp, t1\n\t"
+                     :
+                     : "r"(pid)
+                     : "t1", "a0", "a1", "a7", "memory");
+    say("not reached\n");
+    return 0;
+}
+
+static int bad_sigreturn(void)
+{
+    signal(SIGUSR1, never);
+    say("returning from no signal\n");
+    /* A frame whose extension header is garbage: the kernel refuses it. */
+    static unsigned char junk[2048] __attribute__((aligned(16)));
+    memset(junk, 0x5a, sizeof junk);
+    __asm__ volatile("mv t1, sp\n\t"
+                     "mv sp, %0\n\t"
+                     "li a7, 139\n\t"
+                     "ecall\n\t"
+                     "mv sp, t1\n\t"
+                     :
+                     : "r"(junk)
+                     : "t1", "a7", "memory");
+    say("not reached\n");
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -464,6 +581,10 @@ int main(int argc, char **argv)
         return alarm_test(0);
     if (!strcmp(s, "alarm-kill"))
         return alarm_test(1);
+    if (!strcmp(s, "alarm-spin"))
+        return alarm_spin();
+    if (!strcmp(s, "read-restart"))
+        return read_restart();
     if (!strcmp(s, "term")) {
         say("terminating\n");
         kill(getpid(), SIGTERM);
@@ -475,6 +596,12 @@ int main(int argc, char **argv)
         *(volatile int *)0x10 = 1;
         return 0;
     }
+    if (!strcmp(s, "bus"))
+        return bus();
+    if (!strcmp(s, "bad-stack"))
+        return bad_stack();
+    if (!strcmp(s, "bad-sigreturn"))
+        return bad_sigreturn();
     say("unknown scenario %s\n", s);
     return 2;
 }

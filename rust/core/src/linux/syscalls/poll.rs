@@ -1,0 +1,131 @@
+//! ppoll (glibc's poll and pause): readiness of guest descriptors, with a
+//! timeout and a temporary signal mask.
+//!
+//! Host descriptors are polled by the host; in-memory ones are always
+//! ready (standard input given as bytes reads without blocking, captured
+//! output takes any write). The wait is cut into host polls that end at
+//! the interval timer's expiry, so SIGALRM interrupts it.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::sigwait::{deadline_after, with_temporary_mask};
+use super::time::read_timespec;
+use super::Args;
+use crate::linux::errno::{Errno, SysResult};
+use crate::linux::fd::OpenFile;
+use crate::linux::{host, uaccess, Process};
+use crate::mem::Memory;
+
+const SIGSET_SIZE: u64 = 8;
+/// struct pollfd { int fd; short events; short revents; }
+const POLLFD_SIZE: u64 = 8;
+
+/// One guest pollfd and what stands behind it.
+struct Entry {
+    fd: i32,
+    events: i16,
+    /// Index into the host pollfds, for host descriptors.
+    host: Option<usize>,
+    /// Kept open while polling.
+    _file: Option<Arc<OpenFile>>,
+    revents: i16,
+}
+
+pub fn sys_ppoll(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
+    let (fds, nfds, tmo, sigmask, size) = (a[0], a[1], a[2], a[3], a[4]);
+    if nfds > p.nofile_limit() {
+        return Err(Errno::EINVAL);
+    }
+    let deadline = if tmo != 0 {
+        let (sec, nsec) = read_timespec(mem, tmo)?;
+        deadline_after(sec, nsec)
+    } else {
+        None
+    };
+    let mask = if sigmask != 0 {
+        if size != SIGSET_SIZE {
+            return Err(Errno::EINVAL);
+        }
+        Some(uaccess::read_u64(mem, sigmask)?)
+    } else {
+        None
+    };
+    let mut entries = Vec::new();
+    let mut host_fds = Vec::new();
+    for i in 0..nfds {
+        let b = uaccess::read_array::<8>(mem, fds + i * POLLFD_SIZE)?;
+        let fd = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let events = i16::from_le_bytes([b[4], b[5]]);
+        let mut e = Entry { fd, events, host: None, _file: None, revents: 0 };
+        if fd >= 0 {
+            match p.fds.file(fd as u64) {
+                Err(_) => e.revents = libc::POLLNVAL,
+                Ok(file) => {
+                    match &*file {
+                        OpenFile::Host(h) => {
+                            e.host = Some(host_fds.len());
+                            host_fds.push(libc::pollfd { fd: h.raw(), events, revents: 0 });
+                        }
+                        OpenFile::Bytes { .. } => e.revents = events & (libc::POLLIN | libc::POLLRDNORM),
+                        OpenFile::Capture(_) => e.revents = events & (libc::POLLOUT | libc::POLLWRNORM),
+                    }
+                    e._file = Some(file);
+                }
+            }
+        }
+        entries.push(e);
+    }
+    if let Some(mask) = mask {
+        with_temporary_mask(p, mask);
+    }
+    let always_ready = entries.iter().any(|e| e.revents != 0);
+    loop {
+        p.poll_timer();
+        if p.signals.deliverable() {
+            return Err(Errno::EINTR);
+        }
+        let now = Instant::now();
+        let wake = match (deadline, p.signals.timer.deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let timeout = if always_ready {
+            Some(std::time::Duration::ZERO)
+        } else {
+            wake.map(|w| w.saturating_duration_since(now))
+        };
+        if let Err(e) = host::ppoll(&mut host_fds, timeout) {
+            restore_mask(p);
+            return Err(e);
+        }
+        let mut ready = 0u64;
+        for e in &mut entries {
+            if let Some(i) = e.host {
+                e.revents = host_fds[i].revents;
+            }
+            ready += (e.revents != 0) as u64;
+        }
+        if ready > 0 || deadline.is_some_and(|d| d <= Instant::now()) {
+            for (i, e) in entries.iter().enumerate() {
+                let mut b = [0u8; 8];
+                b[..4].copy_from_slice(&e.fd.to_le_bytes());
+                b[4..6].copy_from_slice(&e.events.to_le_bytes());
+                b[6..].copy_from_slice(&e.revents.to_le_bytes());
+                if let Err(err) = uaccess::write(mem, fds + i as u64 * POLLFD_SIZE, &b) {
+                    restore_mask(p);
+                    return Err(err);
+                }
+            }
+            restore_mask(p);
+            return Ok(ready);
+        }
+    }
+}
+
+/// Without a signal to deliver, the temporary mask goes at once.
+fn restore_mask(p: &mut Process) {
+    if let Some(old) = p.signals.saved_mask.take() {
+        p.signals.blocked = old;
+    }
+}
