@@ -16,7 +16,7 @@ def available_engines() -> List[str]: ...
 class Machine:
     @staticmethod
     def linux(
-        image: bytes,
+        image: Optional[bytes],
         exec_path: bytes,
         argv: List[bytes],
         envp: List[bytes],
@@ -24,6 +24,7 @@ class Machine:
         capture_stdout: bool,
         capture_stderr: bool,
         engine: str,
+        root: Optional[str] = None,
     ) -> Machine: ...
     def run(self, max_instructions: Optional[int] = None) -> _StopTuple: ...
     def run_async(

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use vmjit_core::engine::{self, EngineKind, StopReason};
-use vmjit_core::linux::{Input, LinuxConfig, Output};
+use vmjit_core::linux::{read_program, Input, LinuxConfig, LinuxOptions, Output};
 
 use crate::errors::{to_py, VmError};
 use crate::run::{self, RunGuard};
@@ -84,12 +84,14 @@ fn engine_kind(engine: &str) -> PyResult<EngineKind> {
 impl Machine {
     /// A Linux user-mode machine for the ELF executable `image`.
     /// `stdin` None inherits the host's stdin; bytes are fed then EOF.
+    /// `root`: confine the guest to this directory; `image` None reads
+    /// the program `exec_path` from inside it.
     #[staticmethod]
-    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine))]
+    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine, root=None))]
     #[allow(clippy::too_many_arguments)]
     fn linux(
         py: Python<'_>,
-        image: Vec<u8>,
+        image: Option<Vec<u8>>,
         exec_path: Vec<u8>,
         argv: Vec<Vec<u8>>,
         envp: Vec<Vec<u8>>,
@@ -97,6 +99,7 @@ impl Machine {
         capture_stdout: bool,
         capture_stderr: bool,
         engine: String,
+        root: Option<std::path::PathBuf>,
     ) -> PyResult<Machine> {
         let kind = engine_kind(&engine)?;
         let output = |capture| if capture { Output::Capture } else { Output::Inherit };
@@ -110,7 +113,12 @@ impl Machine {
         };
         let inner = py
             .detach(|| {
-                let mut m = engine::Machine::linux(&image, config)?;
+                let options = LinuxOptions { root, ..LinuxOptions::default() };
+                let image = match image {
+                    Some(image) => image,
+                    None => read_program(&config.exec_path, &options)?,
+                };
+                let mut m = engine::Machine::linux_with(&image, config, &options)?;
                 m.set_engine(kind)?;
                 Ok(m)
             })

@@ -184,12 +184,37 @@ impl Machine {
             return done.clone();
         }
         let started = Instant::now();
-        let stop = self.run_loop(max_instructions.unwrap_or(u64::MAX));
+        let stop = self.guarded_run_loop(max_instructions.unwrap_or(u64::MAX));
+        if self.process.is_forked_child() {
+            self.finish_forked_child(stop);
+        }
         self.run_time += started.elapsed();
         if stop.kind != StopKind::Budget {
             self.finished = Some(stop.clone());
         }
         stop
+    }
+
+    /// A forked child (linux/syscalls/fork.rs) runs to its end here and
+    /// ends its host process with the guest's status; it never returns to
+    /// the caller, who lives on in the parent.
+    fn finish_forked_child(&mut self, mut stop: StopReason) -> ! {
+        while stop.kind == StopKind::Budget {
+            stop = self.guarded_run_loop(u64::MAX);
+        }
+        let signal = if stop.kind == StopKind::Exited { None } else { stop.signal.map(|s| s as i32) };
+        self.process.end_forked_child(stop.exit_code.unwrap_or(0), signal)
+    }
+
+    /// `run_loop`, except that a forked child never unwinds a panic into
+    /// its caller's frames (they belong to the parent's threads): it
+    /// aborts.
+    fn guarded_run_loop(&mut self, budget: u64) -> StopReason {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_loop(budget))) {
+            Ok(stop) => stop,
+            Err(_) if self.process.is_forked_child() => std::process::abort(),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 
     fn run_loop(&mut self, budget: u64) -> StopReason {
@@ -316,10 +341,13 @@ impl Machine {
                 self.hart.instret += 1;
                 self.syscalls += 1;
                 let outcome = self.process.syscall(&mut self.hart, &mut self.mem);
-                self.hart.pc = self.hart.pc.wrapping_add(4);
+                if outcome != SyscallOutcome::Exec {
+                    self.hart.pc = self.hart.pc.wrapping_add(4);
+                }
                 match outcome {
                     SyscallOutcome::Continue => {}
                     SyscallOutcome::FlushIcache => self.cache.flush(),
+                    SyscallOutcome::Exec => self.drop_all_code(),
                     SyscallOutcome::Exit(code) => return Some(StopReason::exited(code, self.hart.pc - 4)),
                 }
             }
@@ -355,6 +383,18 @@ impl Machine {
             return lo as u32;
         }
         u32::from_le_bytes(b)
+    }
+
+    /// Forget every block and free all compiled code: a new program runs.
+    fn drop_all_code(&mut self) {
+        self.cache.flush();
+        if let Some(jit) = &mut self.jit {
+            // SAFETY: the block cache forgot every code pointer just now,
+            // and no compiled code is running (this is the run loop).
+            if unsafe { jit.flush() }.is_err() {
+                self.jit = None;
+            }
+        }
     }
 
     /// Drop all decoded code (after the guest's code changed behind the
