@@ -18,7 +18,7 @@ def available_engines() -> List[str]: ...
 class Machine:
     @staticmethod
     def linux(
-        image: bytes,
+        image: Optional[bytes],
         exec_path: bytes,
         argv: List[bytes],
         envp: List[bytes],
@@ -26,6 +26,7 @@ class Machine:
         capture_stdout: bool,
         capture_stderr: bool,
         engine: str,
+        root: Optional[str] = None,
     ) -> Machine: ...
     @staticmethod
     def system(image: bytes, memory: int, stdin: bytes, engine: str) -> Machine: ...

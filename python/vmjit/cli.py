@@ -87,7 +87,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     argv = [program, *args.args]
     try:
         machine = Machine.linux(
-            program, argv=argv, stdin="inherit", stdout="inherit", stderr="inherit", engine=args.engine
+            program,
+            argv=argv,
+            stdin="inherit",
+            stdout="inherit",
+            stderr="inherit",
+            engine=args.engine,
+            root=args.root,
         )
     except OSError as e:
         sys.stderr.write(f"vmjit: cannot open {program}: {e.strerror}\n")
@@ -131,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a RISC-V Linux program")
     run.add_argument("--engine", choices=ENGINES, default="auto", help="execution engine (default: auto)")
     run.add_argument("--stats", action="store_true", help="print execution statistics to stderr")
+    run.add_argument(
+        "--root", metavar="DIR", default=None, help="confine the program to DIR, its / (PROGRAM is found inside)"
+    )
     run.add_argument("--max-instructions", type=int, default=None, metavar="N", help="stop after N instructions")
     run.add_argument(
         "--system", action="store_true", help="boot PROGRAM on a bare-metal board (exit 0 on an HTIF pass)"

@@ -194,6 +194,7 @@ class Machine:
         stdout: OutputSpec = None,
         stderr: OutputSpec = None,
         engine: str = "auto",
+        root: Optional[PathLike] = None,
     ) -> "Machine":
         """A Linux user-mode machine that runs the ELF executable ``program``.
 
@@ -202,13 +203,20 @@ class Machine:
         (default: this process's). ``stdin`` is bytes fed to the guest, or
         ``"inherit"``. ``stdout``/``stderr``: None captures, ``"inherit"``
         passes through, a binary file object receives the output.
-        Raises `ElfError` for a file that is not a RISC-V executable.
+        ``root`` confines the guest to that directory: it becomes the guest's
+        ``/``, ``program`` is looked up inside it (a relative path from its
+        top, where the guest starts), and no path, link or descriptor the
+        guest uses reaches a file outside it.
+        Raises `ElfError` for a file that is not a RISC-V executable (and,
+        with a root, for a program missing from it).
         """
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
         path = os.fspath(program)
-        with open(path, "rb") as f:
-            image = f.read()
+        image: Optional[bytes] = None
+        if root is None:
+            with open(path, "rb") as f:
+                image = f.read()
         args = _encode_args(argv if argv is not None else [path])
         if stdin == "inherit":
             stdin_bytes = None
@@ -230,6 +238,7 @@ class Machine:
             stdout != "inherit",
             stderr != "inherit",
             engine,
+            None if root is None else os.fspath(root),
         )
         return cls(core, stdout, stderr)
 
@@ -406,9 +415,11 @@ def run(
     stdin: Union[bytes, str, None] = b"",
     env: Optional[Mapping[str, str]] = None,
     max_instructions: Optional[int] = None,
+    root: Optional[PathLike] = None,
 ) -> RunResult:
-    """Run ``program`` with ``args`` to completion, capturing its output."""
+    """Run ``program`` with ``args`` to completion, capturing its output;
+    ``root`` confines it to a directory (see `Machine.linux`)."""
     path = os.fspath(program)
-    m = Machine.linux(path, argv=[path, *args], env=env, stdin=stdin, engine=engine)
+    m = Machine.linux(path, argv=[path, *args], env=env, stdin=stdin, engine=engine, root=root)
     stop = m.run_sync(max_instructions)
     return RunResult(stop.exit_code, m.stdout, m.stderr, stop, m.stats)

@@ -70,7 +70,7 @@ mod linux {
     }
 
     fn load(image: &[u8], argv: &[&str], sysroot: Option<&Path>) -> Result<Machine, String> {
-        let options = LinuxOptions { sysroot: sysroot.map(Path::to_path_buf) };
+        let options = LinuxOptions { sysroot: sysroot.map(Path::to_path_buf), ..LinuxOptions::default() };
         Machine::linux_with(image, config(argv), &options).map_err(|e| e.to_string())
     }
 

@@ -12,7 +12,7 @@ use pyo3::types::{PyBytes, PyDict};
 use tokio::sync::oneshot;
 
 use vmjit_core::engine::{self, EngineKind, StopKind, StopReason};
-use vmjit_core::linux::{Input, LinuxConfig, Output};
+use vmjit_core::linux::{read_program, Input, LinuxConfig, LinuxOptions, Output};
 use vmjit_core::system::SystemConfig;
 
 use crate::errors::{to_py, VmError};
@@ -101,12 +101,14 @@ fn engine_kind(engine: &str) -> PyResult<EngineKind> {
 impl Machine {
     /// A Linux user-mode machine for the ELF executable `image`.
     /// `stdin` None inherits the host's stdin; bytes are fed then EOF.
+    /// `root`: confine the guest to this directory; `image` None reads
+    /// the program `exec_path` from inside it.
     #[staticmethod]
-    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine))]
+    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine, root=None))]
     #[allow(clippy::too_many_arguments)]
     fn linux(
         py: Python<'_>,
-        image: Vec<u8>,
+        image: Option<Vec<u8>>,
         exec_path: Vec<u8>,
         argv: Vec<Vec<u8>>,
         envp: Vec<Vec<u8>>,
@@ -114,6 +116,7 @@ impl Machine {
         capture_stdout: bool,
         capture_stderr: bool,
         engine: String,
+        root: Option<std::path::PathBuf>,
     ) -> PyResult<Machine> {
         let kind = engine_kind(&engine)?;
         let output = |capture| if capture { Output::Capture } else { Output::Inherit };
@@ -127,7 +130,12 @@ impl Machine {
         };
         let inner = py
             .detach(|| {
-                let mut m = engine::Machine::linux(&image, config)?;
+                let options = LinuxOptions { root, ..LinuxOptions::default() };
+                let image = match image {
+                    Some(image) => image,
+                    None => read_program(&config.exec_path, &options)?,
+                };
+                let mut m = engine::Machine::linux_with(&image, config, &options)?;
                 m.set_engine(kind)?;
                 Ok(m)
             })

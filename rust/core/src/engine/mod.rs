@@ -274,14 +274,42 @@ impl Machine {
         let started = Instant::now();
         let budget = max_instructions.unwrap_or(u64::MAX);
         let stop = match self.env {
-            Environment::Linux(_) => self.run_loop(budget),
+            Environment::Linux(_) => self.guarded_run_loop(budget),
             Environment::System(_) => self.run_system(budget),
         };
+        if self.process().is_some_and(Process::is_forked_child) {
+            self.finish_forked_child(stop);
+        }
         self.run_time += started.elapsed();
         if stop.kind != StopKind::Budget {
             self.finished = Some(stop.clone());
         }
         stop
+    }
+
+    /// A forked child (linux/syscalls/fork.rs) runs to its end here and
+    /// ends its host process with the guest's status; it never returns to
+    /// the caller, who lives on in the parent.
+    fn finish_forked_child(&mut self, mut stop: StopReason) -> ! {
+        while stop.kind == StopKind::Budget {
+            stop = self.guarded_run_loop(u64::MAX);
+        }
+        let signal = if stop.kind == StopKind::Exited { None } else { stop.signal.map(|s| s as i32) };
+        let Environment::Linux(process) = &mut self.env else {
+            unreachable!("only a Linux process forks")
+        };
+        process.end_forked_child(stop.exit_code.unwrap_or(0), signal)
+    }
+
+    /// `run_loop`, except that a forked child never unwinds a panic into
+    /// its caller's frames (they belong to the parent's threads): it
+    /// aborts.
+    fn guarded_run_loop(&mut self, budget: u64) -> StopReason {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run_loop(budget))) {
+            Ok(stop) => stop,
+            Err(_) if self.process().is_some_and(Process::is_forked_child) => std::process::abort(),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 
     fn run_loop(&mut self, budget: u64) -> StopReason {
@@ -433,12 +461,14 @@ impl Machine {
                     return Some(self.fault(Exception::EcallFromU));
                 };
                 let outcome = process.syscall(&mut self.hart, &mut self.mem);
-                if outcome != SyscallOutcome::Sigreturn {
+                if !matches!(outcome, SyscallOutcome::Sigreturn | SyscallOutcome::Exec) {
                     self.hart.pc = self.hart.pc.wrapping_add(4);
                 }
                 match outcome {
                     SyscallOutcome::Continue | SyscallOutcome::Sigreturn => {}
                     SyscallOutcome::FlushIcache => self.cache.flush(),
+                    SyscallOutcome::Exec => self.drop_all_code(),
+                    SyscallOutcome::Forked => self.leave_parents_code(),
                     SyscallOutcome::Exit(code) => return Some(StopReason::exited(code, self.hart.pc - 4)),
                 }
                 return self.deliver_signals();
@@ -502,6 +532,27 @@ impl Machine {
             return lo as u32;
         }
         u32::from_le_bytes(b)
+    }
+
+    /// Forget every block and free all compiled code: a new program runs.
+    fn drop_all_code(&mut self) {
+        self.cache.flush();
+        if let Some(jit) = &mut self.jit {
+            // SAFETY: the block cache forgot every code pointer just now,
+            // and no compiled code is running (this is the run loop).
+            if unsafe { jit.flush() }.is_err() {
+                self.jit = None;
+            }
+        }
+    }
+
+    /// In a forked child: the JIT's code memory is a shared mapping, still
+    /// the parent's, so the child forgets it and compiles into its own.
+    fn leave_parents_code(&mut self) {
+        self.cache.drop_code();
+        if self.jit.is_some() {
+            self.jit = Jit::with_code_limit(self.code_limit).ok();
+        }
     }
 
     /// Drop all decoded code (after the guest's code changed behind the

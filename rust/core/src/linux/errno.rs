@@ -18,7 +18,9 @@ impl Errno {
     pub const EIO: Errno = Errno(5);
     pub const ENXIO: Errno = Errno(6);
     pub const E2BIG: Errno = Errno(7);
+    pub const ENOEXEC: Errno = Errno(8);
     pub const EBADF: Errno = Errno(9);
+    pub const ECHILD: Errno = Errno(10);
     pub const EAGAIN: Errno = Errno(11);
     pub const ENOMEM: Errno = Errno(12);
     pub const EACCES: Errno = Errno(13);
@@ -37,6 +39,7 @@ impl Errno {
     pub const ENAMETOOLONG: Errno = Errno(36);
     pub const ENOSYS: Errno = Errno(38);
     pub const ENOTEMPTY: Errno = Errno(39);
+    pub const ELOOP: Errno = Errno(40);
     pub const EOVERFLOW: Errno = Errno(75);
     pub const ETIMEDOUT: Errno = Errno(110);
     /// Kernel-internal: the call was cut short by a signal and restarts

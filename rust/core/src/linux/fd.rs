@@ -125,6 +125,11 @@ impl FdTable {
         self.entries.insert(fd, entry);
     }
 
+    /// Close every close-on-exec descriptor (execve).
+    pub fn close_on_exec(&mut self) {
+        self.entries.retain(|_, e| !e.cloexec);
+    }
+
     pub fn remove(&mut self, fd: u64) -> Result<FdEntry, Errno> {
         self.entries.remove(&(fd as i32)).ok_or(Errno::EBADF)
     }

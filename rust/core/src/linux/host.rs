@@ -49,6 +49,22 @@ pub fn openat(dirfd: RawFd, path: &CStr, flags: i32, mode: u32) -> Result<OwnedF
     Ok(owned(fd))
 }
 
+/// openat2(2) with `resolve` (RESOLVE_* flags): the host kernel does the
+/// whole lookup, so a RESOLVE_IN_ROOT lookup cannot leave `dirfd`.
+pub fn openat2(dirfd: RawFd, path: &CStr, flags: i32, mode: u32, resolve: u64) -> Result<OwnedFd, Errno> {
+    // SAFETY: zeroed is a valid open_how (all fields are integers).
+    let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+    how.flags = (flags | libc::O_CLOEXEC) as u64;
+    how.mode = mode as u64;
+    how.resolve = resolve;
+    // SAFETY: path is NUL-terminated; how is a valid open_how of the size
+    // passed.
+    let fd = check_long(unsafe {
+        libc::syscall(libc::SYS_openat2, dirfd, path.as_ptr(), &how as *const libc::open_how, std::mem::size_of::<libc::open_how>())
+    })?;
+    Ok(owned(fd as libc::c_int))
+}
+
 pub fn read(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: buf is valid for buf.len() bytes.
     check_size(unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) })
@@ -430,7 +446,11 @@ pub fn exists(path: &CStr) -> bool {
 /// open_exec: opened non-blocking, a FIFO or device cannot hang the
 /// caller.
 pub fn read_regular_file(path: &CStr, limit: u64) -> Result<Vec<u8>, Errno> {
-    let fd = openat(AT_FDCWD, path, libc::O_RDONLY | libc::O_NONBLOCK, 0)?;
+    read_regular_fd(&openat(AT_FDCWD, path, libc::O_RDONLY | libc::O_NONBLOCK, 0)?, limit)
+}
+
+/// `read_regular_file` of a file already opened (non-blocking).
+pub fn read_regular_fd(fd: &OwnedFd, limit: u64) -> Result<Vec<u8>, Errno> {
     let st = fstat(fd.as_raw_fd())?;
     if st.st_mode & libc::S_IFMT != libc::S_IFREG {
         return Err(Errno::EACCES);
@@ -449,4 +469,92 @@ pub fn read_regular_file(path: &CStr, limit: u64) -> Result<Vec<u8>, Errno> {
     }
     data.truncate(done);
     Ok(data)
+}
+
+/// fork(2). In the child only the calling thread exists: it must never
+/// return into code that expects the other threads (see syscalls/fork.rs).
+pub fn fork() -> Result<i32, Errno> {
+    // SAFETY: no pointers; the callers uphold the contract above.
+    check(unsafe { libc::fork() })
+}
+
+/// A pidfd of child `pid`: readable once the child has exited.
+pub fn pidfd_open(pid: i32) -> Result<OwnedFd, Errno> {
+    // SAFETY: no pointers.
+    let fd = check_long(unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) })?;
+    Ok(owned(fd as libc::c_int))
+}
+
+/// Size of siginfo_t on Linux, every architecture.
+pub const SIGINFO_SIZE: usize = 128;
+
+/// waitid(2), raw: P_PID `pid` with `options`, the siginfo as the kernel
+/// writes it (si_pid 0 when WNOHANG found nothing) and the child's usage.
+pub fn waitid(pid: i32, options: i32) -> Result<([u8; SIGINFO_SIZE], [u8; RUSAGE_SIZE]), Errno> {
+    let mut info = [0u8; SIGINFO_SIZE];
+    let mut usage = [0u8; RUSAGE_SIZE];
+    // SAFETY: info and usage have the sizes of siginfo_t and struct rusage.
+    check_long(unsafe {
+        libc::syscall(libc::SYS_waitid, libc::P_PID, pid, info.as_mut_ptr(), options, usage.as_mut_ptr())
+    })?;
+    Ok((info, usage))
+}
+
+/// poll(2) for input on `fds`; the descriptors that have input (or hung
+/// up). EINTR counts as nothing ready.
+pub fn poll_input(fds: &[RawFd], timeout_ms: i32) -> Vec<RawFd> {
+    let mut set: Vec<libc::pollfd> = fds.iter().map(|&fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
+    // SAFETY: set holds set.len() pollfd structures.
+    let n = unsafe { libc::poll(set.as_mut_ptr(), set.len() as libc::nfds_t, timeout_ms) };
+    if n <= 0 {
+        return Vec::new();
+    }
+    set.iter().filter(|p| p.revents != 0).map(|p| p.fd).collect()
+}
+
+pub fn getpgid(pid: i32) -> Result<i32, Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::getpgid(pid) })
+}
+
+pub fn setpgid(pid: i32, pgid: i32) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::setpgid(pid, pgid) }).map(drop)
+}
+
+pub fn getsid(pid: i32) -> Result<i32, Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::getsid(pid) })
+}
+
+pub fn setsid() -> Result<i32, Errno> {
+    // SAFETY: no pointers.
+    check(unsafe { libc::setsid() })
+}
+
+/// End this host process with `status`, running nothing of the host's own
+/// (no atexit handlers, no buffered stdio flushes of the host program).
+pub fn exit_now(status: i32) -> ! {
+    // SAFETY: _exit never returns and touches no memory of ours.
+    unsafe { libc::_exit(status) }
+}
+
+/// End this host process by signal `sig` (default action, unblocked), so
+/// its parent sees a death by that signal; `_exit(128 + sig)` should the
+/// signal not end it.
+pub fn die_by_signal(sig: i32) -> ! {
+    // SAFETY: plain calls with no pointers besides a valid sigset.
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, sig);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        // A core dump of the host process would describe the machine, not
+        // the guest: none.
+        let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+        libc::kill(libc::getpid(), sig);
+        libc::_exit(128 + sig)
+    }
 }

@@ -16,6 +16,8 @@ mod interp;
 pub mod layout;
 mod loader;
 mod procfs;
+mod relay;
+mod root;
 pub mod signals;
 mod stack;
 mod syscalls;
@@ -36,8 +38,9 @@ pub use syscalls::nr;
 pub use sysroot::Sysroot;
 
 use fd::{FdEntry, FdTable, HostFd, MemKind, OpenFile, Stream};
+use relay::Relay;
 use signals::{SigInfo, Signals, SIGPIPE, SI_USER};
-use syscalls::{Action, Brk, Cwd, Limits, RLIMIT_NOFILE};
+use syscalls::{Action, Brk, Cwd, Family, Limits, RLIMIT_NOFILE};
 
 /// Where a guest's standard input comes from.
 #[derive(Clone, Debug)]
@@ -80,6 +83,10 @@ pub struct LinuxOptions {
     /// program needs one holding its interpreter and libraries (Debian:
     /// /usr/riscv64-linux-gnu from libc6-riscv64-cross).
     pub sysroot: Option<PathBuf>,
+    /// A host directory the guest is confined to: it is the guest's `/`
+    /// and nothing outside it can be reached (see root.rs). The program's
+    /// interpreter is loaded from inside it; exclusive with `sysroot`.
+    pub root: Option<PathBuf>,
 }
 
 /// Error loading an ELF image.
@@ -98,6 +105,12 @@ pub enum SyscallOutcome {
     FlushIcache,
     /// rt_sigreturn set pc and every register: pc must not advance.
     Sigreturn,
+    /// This is the child of a fork: state shared with the parent's host
+    /// process (the JIT's code memory) must not be written any more.
+    Forked,
+    /// execve replaced the program: memory and registers are new (pc at
+    /// the new entry, not to be advanced), every decoded block is stale.
+    Exec,
 }
 
 /// Per-thread bookkeeping of the one thread.
@@ -115,9 +128,12 @@ pub struct Process {
     limits: Limits,
     umask: u32,
     sysroot: Sysroot,
+    /// The directory the guest is confined to, if any.
+    root: Option<root::Root>,
     thread: Thread,
     ids: host::HostIds,
-    /// The executable's absolute, canonical host path (/proc/self/exe).
+    /// The executable's absolute, canonical host path (/proc/self/exe);
+    /// inside a root, its path as the guest sees it.
     exe: Vec<u8>,
     argv: Vec<Vec<u8>>,
     envp: Vec<Vec<u8>>,
@@ -127,6 +143,10 @@ pub struct Process {
     auxv: Vec<(u64, u64)>,
     /// Captured stdout and stderr.
     captured: [Vec<u8>; 2],
+    /// Forked children and this process's own place among them.
+    family: Family,
+    /// Captured output of forked children (relay.rs).
+    relay: Relay,
     unknown: BTreeMap<u64, u64>,
 }
 
@@ -150,54 +170,41 @@ impl Process {
         mem: &mut Memory,
         hart: &mut Hart,
     ) -> Result<Process, ElfError> {
+        if options.root.is_some() && options.sysroot.is_some() {
+            return Err(ElfError("a root and a sysroot cannot be combined: put the libraries inside the root".into()));
+        }
         let sysroot = Sysroot::new(options.sysroot.as_deref())?;
-        let info = elf::parse(image)?;
-        let name = String::from_utf8_lossy(&config.exec_path).into_owned();
-        let loaded = loader::load(&info, image, mem, &name)?;
-        let interp = match &info.interp {
-            Some(path) => Some(interp::load(path, &sysroot, mem)?),
-            None => None,
-        };
+        let root = options.root.as_deref().map(root::Root::new).transpose()?;
         let ids = host::ids();
-        let mut random = [0u8; 16];
-        host::getrandom(&mut random).map_err(|e| ElfError(format!("no random bytes for AT_RANDOM: errno {}", e.0)))?;
-        let init = stack::StackInit {
-            argv: &config.argv,
-            envp: &config.envp,
-            execfn: &config.exec_path,
-            image: &loaded,
-            interp_base: interp.as_ref().map_or(0, |i| i.bias),
-            random,
-            ids: stack::Ids { uid: ids.uid, euid: ids.euid, gid: ids.gid, egid: ids.egid },
-            exec_stack: info.exec_stack,
+        let files = Files { sysroot: &sysroot, root: root.as_ref() };
+        let mapped = map_program(image, &config.argv, &config.envp, &config.exec_path, files, &ids, mem, hart)?;
+
+        let cwd = match &root {
+            Some(r) => Cwd::at_root(r),
+            None => Cwd::from_host(),
         };
-        let stack = stack::build(mem, &init)?;
-
-        // ELF_PLAT_INIT: every register but sp starts at zero; a0 = 0 means
-        // no rtld_fini for the libc to register.
-        *hart = Hart::new();
-        hart.pc = interp.as_ref().map_or(loaded.entry, |i| i.entry);
-        hart.x[2] = stack.sp;
-
-        let cwd = Cwd::from_host().map_err(|e| ElfError(format!("cannot open the working directory: errno {}", e.0)))?;
-        let exe = syscalls::exe_path(&cwd, &config.exec_path);
+        let cwd = cwd.map_err(|e| ElfError(format!("cannot open the working directory: errno {}", e.0)))?;
+        let exe = syscalls::exe_path(&cwd, root.as_ref(), &config.exec_path);
         Ok(Process {
             fds: standard_fds(config.stdin, config.stdout, config.stderr),
-            brk: Brk { start: loaded.brk_start, current: loaded.brk_start },
+            brk: Brk { start: mapped.image.brk_start, current: mapped.image.brk_start },
             cwd,
             signals: Signals::default(),
             limits: Limits::new(),
             umask: DEFAULT_UMASK,
             sysroot,
+            root,
             thread: Thread::default(),
             ids,
             exe,
             argv: config.argv,
             envp: config.envp,
-            image: loaded,
-            interp,
-            auxv: stack.auxv,
+            image: mapped.image,
+            interp: mapped.interp,
+            auxv: mapped.auxv,
             captured: [Vec::new(), Vec::new()],
+            family: Family::default(),
+            relay: Relay::None,
             unknown: BTreeMap::new(),
         })
     }
@@ -226,6 +233,19 @@ impl Process {
                 self.sigreturn(hart, mem);
                 return SyscallOutcome::Sigreturn;
             }
+            Action::Clone => {
+                let parent = self.ids.pid;
+                let result = syscalls::clone(self, hart, mem, args);
+                if self.ids.pid != parent {
+                    hart.x[10] = 0;
+                    return SyscallOutcome::Forked;
+                }
+                result
+            }
+            Action::Exec { at } => match syscalls::execve(self, hart, mem, args, at) {
+                Ok(()) => return SyscallOutcome::Exec,
+                Err(e) => Err(e),
+            },
             Action::Unsupported => Err(Errno::ENOSYS),
             Action::Unknown => {
                 *self.unknown.entry(number).or_insert(0) += 1;
@@ -250,10 +270,42 @@ impl Process {
 
     /// Captured bytes written to fd 1 (`fd == 1`) or fd 2, emptied.
     pub fn take_output(&mut self, fd: u32) -> Vec<u8> {
+        self.relay.drain(&mut self.captured);
         match fd {
             1 => std::mem::take(&mut self.captured[Stream::Stdout as usize]),
             2 => std::mem::take(&mut self.captured[Stream::Stderr as usize]),
             _ => Vec::new(),
+        }
+    }
+
+    /// Captured output written by the guest to stream `s` (0 stdout, 1
+    /// stderr): kept in memory, or, in a forked child, sent to the
+    /// capturing process (relay.rs) at once.
+    fn capture(&mut self, s: Stream, data: &[u8]) -> Result<(), Errno> {
+        match self.relay.sink(s as usize) {
+            Some(fd) => relay::write_all(fd, data),
+            None => {
+                // Children's earlier output goes first.
+                self.relay.drain(&mut self.captured);
+                self.captured[s as usize].extend_from_slice(data);
+                Ok(())
+            }
+        }
+    }
+
+    /// Whether this is a forked child: its machine must run it to the end
+    /// and then end the host process (see syscalls/fork.rs), never return
+    /// to the caller that made the machine.
+    pub fn is_forked_child(&self) -> bool {
+        self.family.forked
+    }
+
+    /// End a forked child's host process as its guest ended: exit status
+    /// `code`, or death by signal `signal`.
+    pub fn end_forked_child(&self, code: i32, signal: Option<i32>) -> ! {
+        match signal {
+            Some(sig) => host::die_by_signal(sig),
+            None => host::exit_now(code),
         }
     }
 
@@ -277,6 +329,11 @@ impl Process {
         self.sysroot.dir()
     }
 
+    /// The directory the guest is confined to, if any.
+    pub fn root(&self) -> Option<PathBuf> {
+        self.root.as_ref().map(root::Root::dir)
+    }
+
     /// The auxiliary vector given to the guest (AT_NULL last).
     pub fn auxv(&self) -> &[(u64, u64)] {
         &self.auxv
@@ -291,6 +348,87 @@ impl Process {
     fn nofile_limit(&self) -> u64 {
         self.limits.get(RLIMIT_NOFILE).0
     }
+}
+
+/// Where a process finds files by name: the sysroot rule, or confined to
+/// a root.
+#[derive(Clone, Copy)]
+struct Files<'a> {
+    sysroot: &'a Sysroot,
+    root: Option<&'a root::Root>,
+}
+
+/// A program mapped with its stack built.
+struct Mapped {
+    image: LoadedImage,
+    interp: Option<LoadedImage>,
+    auxv: Vec<(u64, u64)>,
+}
+
+/// Map the ELF executable `image` (and its interpreter) into `mem`, build
+/// its initial stack and set up `hart` (pc at the entry point, sp at the
+/// stack, instret kept).
+#[allow(clippy::too_many_arguments)]
+fn map_program(
+    image: &[u8],
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+    exec_path: &[u8],
+    files: Files<'_>,
+    ids: &host::HostIds,
+    mem: &mut Memory,
+    hart: &mut Hart,
+) -> Result<Mapped, ElfError> {
+    let info = elf::parse(image)?;
+    let name = String::from_utf8_lossy(exec_path).into_owned();
+    let loaded = loader::load(&info, image, mem, &name)?;
+    let interp = match &info.interp {
+        Some(path) => Some(interp::load(path, files.sysroot, files.root, mem)?),
+        None => None,
+    };
+    let mut random = [0u8; 16];
+    host::getrandom(&mut random).map_err(|e| ElfError(format!("no random bytes for AT_RANDOM: errno {}", e.0)))?;
+    let init = stack::StackInit {
+        argv,
+        envp,
+        execfn: exec_path,
+        image: &loaded,
+        interp_base: interp.as_ref().map_or(0, |i| i.bias),
+        random,
+        ids: stack::Ids { uid: ids.uid, euid: ids.euid, gid: ids.gid, egid: ids.egid },
+        exec_stack: info.exec_stack,
+    };
+    let stack = stack::build(mem, &init)?;
+
+    // ELF_PLAT_INIT: every register but sp starts at zero; a0 = 0 means
+    // no rtld_fini for the libc to register.
+    let instret = hart.instret;
+    *hart = Hart::new();
+    hart.instret = instret;
+    hart.pc = interp.as_ref().map_or(loaded.entry, |i| i.entry);
+    hart.x[2] = stack.sp;
+    Ok(Mapped { image: loaded, interp, auxv: stack.auxv })
+}
+
+/// Largest executable read whole into memory.
+const MAX_PROGRAM_SIZE: u64 = 1 << 30;
+
+/// The bytes of the executable a guest with `options` names `path`: with a
+/// root, the file inside it (a relative path starts at the root's top,
+/// where the guest starts); without one, the host's file.
+pub fn read_program(path: &[u8], options: &LinuxOptions) -> Result<Vec<u8>, ElfError> {
+    let shown = String::from_utf8_lossy(path).into_owned();
+    let fail = |e: Errno| ElfError(format!("{shown}: {}", std::io::Error::from_raw_os_error(e.0)));
+    let c = std::ffi::CString::new(path).map_err(|_| ElfError(format!("{shown}: bad path")))?;
+    let fd = match &options.root {
+        Some(dir) => {
+            let root = root::Root::new(dir)?;
+            let abs = std::ffi::CString::new(root::join(b"/", path)).map_err(|_| ElfError(format!("{shown}: bad path")))?;
+            root.open(if path.first() == Some(&b'/') { &c } else { &abs }, libc::O_RDONLY | libc::O_NONBLOCK, 0)
+        }
+        None => host::openat(host::AT_FDCWD, &c, libc::O_RDONLY | libc::O_NONBLOCK, 0),
+    };
+    host::read_regular_fd(&fd.map_err(fail)?, MAX_PROGRAM_SIZE).map_err(fail)
 }
 
 /// Descriptors 0, 1 and 2 as the configuration asks.

@@ -303,6 +303,28 @@ impl Signals {
         Ok(())
     }
 
+    /// What a forked child inherits (copy_process): dispositions, mask and
+    /// alternate stack, but neither pending signals nor the parent's
+    /// interval timer.
+    pub fn on_fork(&mut self) {
+        self.pending.clear();
+        self.timer = RealTimer::default();
+    }
+
+    /// What survives execve (flush_signal_handlers): handlers go back to
+    /// SIG_DFL unless ignored, the alternate stack and the trampoline
+    /// (its page went with the old memory) are gone; the blocked mask,
+    /// pending signals and the interval timer stay.
+    pub fn on_exec(&mut self) {
+        for action in self.actions.iter_mut() {
+            if action.handler != SIG_IGN {
+                *action = SigAction::default();
+            }
+        }
+        self.altstack = (0, 0, 0);
+        self.trampoline = None;
+    }
+
     /// ss_flags as sigaltstack and uc_stack report them: SS_DISABLE,
     /// SS_ONSTACK or 0 (sas_ss_flags), with SS_AUTODISARM if set.
     pub fn altstack_flags(&self, sp: u64) -> u32 {

@@ -7,7 +7,8 @@
 //! calls that look a file up by name (openat, the stat family, faccessat,
 //! readlinkat, statfs) see absolute paths through the sysroot first
 //! (`lookup`), as QEMU's linux-user does; calls that create, remove or
-//! rename names act on the host path as given.
+//! rename names act on the host path as given. Inside a root every name
+//! is resolved confined to it instead (resolve.rs, root.rs).
 
 use std::borrow::Cow;
 use std::ffi::{CStr, CString};
@@ -15,11 +16,13 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::{Arc, Mutex};
 
 use super::oflags::{self, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_TMPFILE};
+use super::resolve::{at, guest_abs, last_of, Last};
 use super::stat::{Stat, S_IFIFO, S_IFREG};
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::fd::{FdEntry, MemKind, OpenFile};
 use crate::linux::procfs::{self, ProcFile};
+use crate::linux::root::Root;
 use crate::linux::uaccess::{self, CHUNK, PATH_MAX};
 use crate::linux::{host, Process};
 use crate::mem::{Access, Memory};
@@ -47,6 +50,11 @@ impl Cwd {
         let fd = host::openat(host::AT_FDCWD, dot, libc::O_PATH | libc::O_DIRECTORY, 0)?;
         let path = host::fd_path(&fd).unwrap_or_else(|| b"/".to_vec());
         Ok(Cwd { fd, path })
+    }
+
+    /// The top of a root: the guest starts there.
+    pub fn at_root(root: &Root) -> Result<Cwd, Errno> {
+        Ok(Cwd { fd: root.open(c"/", libc::O_PATH | libc::O_DIRECTORY, 0)?, path: b"/".to_vec() })
     }
 }
 
@@ -87,10 +95,18 @@ pub fn sys_openat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
         let limit = p.nofile_limit();
         return p.fds.insert(FdEntry::new(file, cloexec), 0, limit).map(|fd| fd as u64);
     }
-    let path = lookup(p, &path);
-    let d = dir(p, dirfd, &path)?;
     let mode = if flags & O_CREAT != 0 || flags & O_TMPFILE == O_TMPFILE { mode & 0o7777 & !p.umask } else { 0 };
-    let fd = host::openat(d.fd, &path, oflags::to_host(flags), mode)?;
+    let fd = match &p.root {
+        Some(root) => {
+            let abs = CString::new(guest_abs(p, root, dirfd, &path)?).map_err(|_| Errno::EINVAL)?;
+            root.open(&abs, oflags::to_host(flags), mode)?
+        }
+        None => {
+            let path = lookup(p, &path);
+            let d = dir(p, dirfd, &path)?;
+            host::openat(d.fd, &path, oflags::to_host(flags), mode)?
+        }
+    };
     let limit = p.nofile_limit();
     p.fds.insert(FdEntry::new(OpenFile::host(fd), cloexec), 0, limit).map(|fd| fd as u64)
 }
@@ -131,7 +147,11 @@ fn open_exe(p: &Process, flags: u32) -> Result<Arc<OpenFile>, Errno> {
         return Err(Errno::ETXTBSY);
     }
     let path = CString::new(p.exe.clone()).map_err(|_| Errno::ENOENT)?;
-    Ok(OpenFile::host(host::openat(host::AT_FDCWD, &path, oflags::to_host(flags), 0)?))
+    let fd = match &p.root {
+        Some(root) => root.open(&path, oflags::to_host(flags), 0)?,
+        None => host::openat(host::AT_FDCWD, &path, oflags::to_host(flags), 0)?,
+    };
+    Ok(OpenFile::host(fd))
 }
 
 /// Made-up metadata of an in-memory file.
@@ -212,9 +232,8 @@ pub fn sys_newfstatat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let st = if let Some(f) = empty_path_mem_file(p, dirfd, &path, flags) {
         mem_stat(p, &f)
     } else {
-        let path = lookup(p, &path);
-        let d = dir(p, dirfd, &path)?;
-        Stat::from_host(&host::fstatat(d.fd, &path, flags as i32)?)
+        let a = at(p, dirfd, &path, last_of(flags), true)?;
+        Stat::from_host(&host::fstatat(a.fd, &a.path, flags as i32)?)
     };
     uaccess::write(mem, buf, &st.to_guest())?;
     Ok(0)
@@ -226,9 +245,8 @@ pub fn sys_statx(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let out = if let Some(f) = empty_path_mem_file(p, dirfd, &path, flags) {
         mem_stat(p, &f).to_statx()
     } else {
-        let path = lookup(p, &path);
-        let d = dir(p, dirfd, &path)?;
-        host::statx(d.fd, &path, flags as i32, mask)?
+        let a = at(p, dirfd, &path, last_of(flags), true)?;
+        host::statx(a.fd, &a.path, flags as i32, mask)?
     };
     uaccess::write(mem, buf, &out)?;
     Ok(0)
@@ -247,8 +265,8 @@ pub fn sys_getdents64(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
 
 pub fn sys_mkdirat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let path = path(mem, a[1])?;
-    let d = dir(p, a[0], &path)?;
-    host::mkdirat(d.fd, &path, a[2] as u32 & 0o1777 & !p.umask)?;
+    let d = at(p, a[0], &path, Last::NoFollow, false)?;
+    host::mkdirat(d.fd, &d.path, a[2] as u32 & 0o1777 & !p.umask)?;
     Ok(0)
 }
 
@@ -258,17 +276,17 @@ pub fn sys_unlinkat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let path = path(mem, a[1])?;
-    let d = dir(p, a[0], &path)?;
-    host::unlinkat(d.fd, &path, flags as i32)?;
+    let d = at(p, a[0], &path, Last::NoFollow, false)?;
+    host::unlinkat(d.fd, &d.path, flags as i32)?;
     Ok(0)
 }
 
 pub fn sys_renameat2(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let old = path(mem, a[1])?;
     let new = path(mem, a[3])?;
-    let od = dir(p, a[0], &old)?;
-    let nd = dir(p, a[2], &new)?;
-    host::renameat2(od.fd, &old, nd.fd, &new, a[4] as u32)?;
+    let od = at(p, a[0], &old, Last::NoFollow, false)?;
+    let nd = at(p, a[2], &new, Last::NoFollow, false)?;
+    host::renameat2(od.fd, &od.path, nd.fd, &nd.path, a[4] as u32)?;
     Ok(0)
 }
 
@@ -288,9 +306,8 @@ fn access(p: &Process, mem: &mut Memory, dirfd: u64, addr: u64, mode: u32, flags
     if empty_path_mem_file(p, dirfd, &path, flags).is_some() {
         return Ok(0);
     }
-    let path = lookup(p, &path);
-    let d = dir(p, dirfd, &path)?;
-    host::faccessat(d.fd, &path, mode as i32, flags as i32)?;
+    let d = at(p, dirfd, &path, last_of(flags), true)?;
+    host::faccessat(d.fd, &d.path, mode as i32, flags as i32)?;
     Ok(0)
 }
 
@@ -307,9 +324,8 @@ pub fn sys_readlinkat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
         tmp[..n].copy_from_slice(&target[..n]);
         n
     } else {
-        let path = lookup(p, &path);
-        let d = dir(p, dirfd, &path)?;
-        host::readlinkat(d.fd, &path, &mut tmp)?
+        let d = at(p, dirfd, &path, Last::NoFollow, true)?;
+        host::readlinkat(d.fd, &d.path, &mut tmp)?
     };
     uaccess::write(mem, buf, &tmp[..n])?;
     Ok(n as u64)
@@ -317,14 +333,19 @@ pub fn sys_readlinkat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
 
 /// What /proc/self/exe names: the executable's path made absolute
 /// against the starting directory, with symbolic links resolved when the
-/// file exists on the host (Linux shows the canonical d_path).
-pub fn exe_path(cwd: &Cwd, exec_path: &[u8]) -> Vec<u8> {
+/// file exists (Linux shows the canonical d_path); inside a root, the
+/// guest's path of it.
+pub fn exe_path(cwd: &Cwd, root: Option<&Root>, exec_path: &[u8]) -> Vec<u8> {
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
-    let mut abs = if exec_path.first() == Some(&b'/') { Vec::new() } else { cwd.path.clone() };
-    if !abs.is_empty() && abs.last() != Some(&b'/') {
-        abs.push(b'/');
+    let abs = crate::linux::root::join(&cwd.path, exec_path);
+    let abs = if exec_path.first() == Some(&b'/') { exec_path.to_vec() } else { abs };
+    if let Some(root) = root {
+        let canonical = CString::new(abs.clone())
+            .ok()
+            .and_then(|c| root.open(&c, libc::O_PATH, 0).ok())
+            .and_then(|fd| root.guest_path_of(fd.as_raw_fd()).ok());
+        return canonical.unwrap_or(abs);
     }
-    abs.extend_from_slice(exec_path);
     match std::fs::canonicalize(std::ffi::OsStr::from_bytes(&abs)) {
         Ok(p) => p.into_os_string().into_vec(),
         Err(_) => abs,
@@ -345,8 +366,8 @@ pub fn sys_getcwd(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
 
 pub fn sys_chdir(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let path = path(mem, a[0])?;
-    let d = dir(p, AT_FDCWD as u64, &path)?;
-    let fd = host::openat(d.fd, &path, libc::O_PATH | libc::O_DIRECTORY, 0)?;
+    let d = at(p, AT_FDCWD as u64, &path, Last::Follow, false)?;
+    let fd = host::openat(d.fd, &d.path, libc::O_PATH | libc::O_DIRECTORY, 0)?;
     set_cwd(p, fd)
 }
 
@@ -367,7 +388,10 @@ fn set_cwd(p: &mut Process, fd: OwnedFd) -> SysResult {
         Ok(()) | Err(Errno::ENOSYS) => {}
         Err(e) => return Err(e),
     }
-    let path = host::fd_path(&fd).ok_or(Errno::ENOENT)?;
+    let path = match &p.root {
+        Some(root) => root.guest_path_of(fd.as_raw_fd())?,
+        None => host::fd_path(&fd).ok_or(Errno::ENOENT)?,
+    };
     p.cwd = Cwd { fd, path };
     Ok(0)
 }

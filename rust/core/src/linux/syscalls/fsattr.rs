@@ -2,10 +2,8 @@
 //! utimensat, linkat, symlinkat, truncate, ftruncate, statfs, fstatfs,
 //! fsync.
 
-use std::ffi::CStr;
-use std::os::fd::AsRawFd;
-
-use super::fs::{dir, path, path_arg, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW};
+use super::fs::{path, path_arg, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW};
+use super::resolve::{at, last_of, At, Last};
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::{host, uaccess, Process};
@@ -38,8 +36,8 @@ fn chmod_at(p: &Process, mem: &mut Memory, dirfd: u64, addr: u64, mode: u32, fla
         return Err(Errno::EINVAL);
     }
     let path = path_arg(mem, addr, flags)?;
-    let d = dir(p, dirfd, &path)?;
-    host::fchmodat(d.fd, &path, mode & 0o7777, flags as i32)?;
+    let d = at(p, dirfd, &path, last_of(flags), false)?;
+    host::fchmodat(d.fd, &d.path, mode & 0o7777, flags as i32)?;
     Ok(0)
 }
 
@@ -55,8 +53,8 @@ pub fn sys_fchownat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let path = path_arg(mem, a[1], flags)?;
-    let d = dir(p, a[0], &path)?;
-    host::fchownat(d.fd, &path, a[2] as u32, a[3] as u32, flags as i32)?;
+    let d = at(p, a[0], &path, last_of(flags), false)?;
+    host::fchownat(d.fd, &d.path, a[2] as u32, a[3] as u32, flags as i32)?;
     Ok(0)
 }
 
@@ -76,8 +74,8 @@ pub fn sys_utimensat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
         return Ok(0);
     }
     let path = path_arg(mem, addr, flags)?;
-    let d = dir(p, dirfd, &path)?;
-    host::utimensat(d.fd, Some(&path), times.as_ref(), flags as i32)?;
+    let d = at(p, dirfd, &path, last_of(flags), false)?;
+    host::utimensat(d.fd, Some(&d.path), times.as_ref(), flags as i32)?;
     Ok(0)
 }
 
@@ -89,28 +87,30 @@ pub fn sys_linkat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     }
     let old = path_arg(mem, a[1], flags)?;
     let new = path(mem, a[3])?;
-    let od = dir(p, a[0], &old)?;
-    let nd = dir(p, a[2], &new)?;
-    host::linkat(od.fd, &old, nd.fd, &new, flags as i32)?;
+    // AT_SYMLINK_FOLLOW: link the file a final symbolic link names.
+    let old_last = if flags & 0x400 != 0 { Last::Follow } else { Last::NoFollow };
+    let od = at(p, a[0], &old, old_last, false)?;
+    let nd = at(p, a[2], &new, Last::NoFollow, false)?;
+    host::linkat(od.fd, &od.path, nd.fd, &nd.path, flags as i32)?;
     Ok(0)
 }
 
 pub fn sys_symlinkat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let target = path(mem, a[0])?;
     let link = path(mem, a[2])?;
-    let d = dir(p, a[1], &link)?;
-    host::symlinkat(&target, d.fd, &link)?;
+    let d = at(p, a[1], &link, Last::NoFollow, false)?;
+    host::symlinkat(&target, d.fd, &d.path)?;
     Ok(0)
 }
 
-/// A path-only call (truncate, statfs) relative to the guest's cwd: the
-/// host resolves it through /proc/self/fd of the cwd descriptor.
-fn cwd_path(p: &Process, path: &CStr) -> Result<std::ffi::CString, Errno> {
-    if path.to_bytes().first() == Some(&b'/') {
-        return Ok(path.to_owned());
+/// A path-only call (truncate, statfs) on a resolved path: the host
+/// resolves a relative one through /proc/self/fd of its directory.
+fn path_only(d: &At) -> Result<std::ffi::CString, Errno> {
+    if d.path.to_bytes().first() == Some(&b'/') {
+        return Ok(d.path.clone());
     }
-    let mut full = format!("/proc/self/fd/{}/", p.cwd.fd.as_raw_fd()).into_bytes();
-    full.extend_from_slice(path.to_bytes());
+    let mut full = format!("/proc/self/fd/{}/", d.fd).into_bytes();
+    full.extend_from_slice(d.path.to_bytes());
     std::ffi::CString::new(full).map_err(|_| Errno::EINVAL)
 }
 
@@ -120,7 +120,8 @@ pub fn sys_truncate(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     if len < 0 {
         return Err(Errno::EINVAL);
     }
-    host::truncate(&cwd_path(p, &path)?, len)?;
+    let d = at(p, AT_FDCWD as u64, &path, Last::Follow, false)?;
+    host::truncate(&path_only(&d)?, len)?;
     Ok(0)
 }
 
@@ -133,8 +134,8 @@ pub fn sys_ftruncate(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
 
 pub fn sys_statfs(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let path = path(mem, a[0])?;
-    let path = super::fs::lookup(p, &path);
-    let buf = host::statfs(&cwd_path(p, &path)?)?;
+    let d = at(p, AT_FDCWD as u64, &path, Last::Follow, true)?;
+    let buf = host::statfs(&path_only(&d)?)?;
     uaccess::write(mem, a[1], &buf)?;
     Ok(0)
 }

@@ -242,13 +242,12 @@ fn do_write(p: &mut Process, mem: &mut Memory, fd: u64, iovs: &[(u64, u64)], off
                 return Err(Errno::ESPIPE);
             }
             let plan = Plan::new(mem, iovs, Access::Read)?;
-            let out = &mut p.captured[*stream as usize];
             let mut done = 0u64;
             let mut buf = vec![0u8; (plan.total as usize).min(CHUNK)];
             while done < plan.total {
                 let n = ((plan.total - done) as usize).min(CHUNK);
                 plan.gather(mem, done, &mut buf[..n])?;
-                out.extend_from_slice(&buf[..n]);
+                p.capture(*stream, &buf[..n])?;
                 done += n as u64;
             }
             Ok(done)

@@ -6,6 +6,8 @@
 //! are not implemented, return -ENOSYS and are counted.
 
 mod desc;
+mod exec;
+mod fork;
 mod fs;
 mod fsattr;
 mod futex;
@@ -17,11 +19,15 @@ pub(super) mod oflags;
 mod poll;
 mod proc;
 mod remap;
+mod resolve;
 mod signal;
 pub(super) mod sigwait;
 mod stat;
 mod time;
+mod wait;
 
+pub use exec::execve;
+pub use fork::{clone, Family};
 pub use fs::{exe_path, Cwd};
 pub use mem::Brk;
 pub use proc::{Limits, RLIMIT_NOFILE};
@@ -102,6 +108,10 @@ pub mod nr {
     pub const RT_SIGTIMEDWAIT: u64 = 137;
     pub const RT_SIGQUEUEINFO: u64 = 138;
     pub const RT_SIGRETURN: u64 = 139;
+    pub const SETPGID: u64 = 154;
+    pub const GETPGID: u64 = 155;
+    pub const GETSID: u64 = 156;
+    pub const SETSID: u64 = 157;
     pub const UNAME: u64 = 160;
     pub const GETRLIMIT: u64 = 163;
     pub const SETRLIMIT: u64 = 164;
@@ -122,14 +132,20 @@ pub mod nr {
     pub const MMAP: u64 = 222;
     pub const MPROTECT: u64 = 226;
     pub const MSYNC: u64 = 227;
+    pub const CLONE: u64 = 220;
+    pub const EXECVE: u64 = 221;
     pub const MADVISE: u64 = 233;
     pub const RISCV_HWPROBE: u64 = 258;
     pub const RISCV_FLUSH_ICACHE: u64 = 259;
+    pub const WAIT4: u64 = 260;
     pub const PRLIMIT64: u64 = 261;
     pub const RENAMEAT2: u64 = 276;
     pub const GETRANDOM: u64 = 278;
     pub const STATX: u64 = 291;
     pub const RSEQ: u64 = 293;
+    pub const EXECVEAT: u64 = 281;
+    pub const CLONE3: u64 = 435;
+    pub const WAITID: u64 = 95;
     pub const FACCESSAT2: u64 = 439;
     pub const FCHMODAT2: u64 = 452;
 }
@@ -143,6 +159,10 @@ pub enum Action {
     FlushIcache,
     /// rt_sigreturn: sets every register, pc included.
     Sigreturn,
+    /// clone: a new process (needs the registers: stack, tls).
+    Clone,
+    /// execve (`at`: execveat): a new program (replaces the registers).
+    Exec { at: bool },
     /// Known, deliberately not supported: -ENOSYS without being counted
     /// as unknown (the caller has a fallback).
     Unsupported,
@@ -215,6 +235,10 @@ pub fn lookup(number: u64) -> Action {
         nr::RT_SIGTIMEDWAIT => Call(sigwait::sys_rt_sigtimedwait),
         nr::RT_SIGQUEUEINFO => Call(signal::sys_rt_sigqueueinfo),
         nr::RT_SIGRETURN => Action::Sigreturn,
+        nr::SETPGID => Call(wait::sys_setpgid),
+        nr::GETPGID => Call(wait::sys_getpgid),
+        nr::GETSID => Call(wait::sys_getsid),
+        nr::SETSID => Call(wait::sys_setsid),
         nr::UNAME => Call(proc::sys_uname),
         nr::GETRLIMIT => Call(proc::sys_getrlimit),
         nr::SETRLIMIT => Call(proc::sys_setrlimit),
@@ -235,9 +259,14 @@ pub fn lookup(number: u64) -> Action {
         nr::MMAP => Call(mem::sys_mmap),
         nr::MPROTECT => Call(mem::sys_mprotect),
         nr::MSYNC => Call(mem::sys_msync),
+        nr::CLONE => Action::Clone,
+        nr::EXECVE => Action::Exec { at: false },
+        nr::EXECVEAT => Action::Exec { at: true },
         nr::MADVISE => Call(mem::sys_madvise),
         nr::RISCV_HWPROBE => Call(hwprobe::sys_riscv_hwprobe),
         nr::RISCV_FLUSH_ICACHE => Action::FlushIcache,
+        nr::WAIT4 => Call(wait::sys_wait4),
+        nr::WAITID => Call(wait::sys_waitid),
         nr::PRLIMIT64 => Call(proc::sys_prlimit64),
         nr::RENAMEAT2 => Call(fs::sys_renameat2),
         nr::GETRANDOM => Call(proc::sys_getrandom),
@@ -245,6 +274,8 @@ pub fn lookup(number: u64) -> Action {
         // Restartable sequences are optional: glibc carries on without
         // them when registration fails with ENOSYS.
         nr::RSEQ => Action::Unsupported,
+        // glibc tries clone3 first and falls back to clone on ENOSYS.
+        nr::CLONE3 => Action::Unsupported,
         nr::FACCESSAT2 => Call(fs::sys_faccessat2),
         nr::FCHMODAT2 => Call(fsattr::sys_fchmodat2),
         _ => Action::Unknown,

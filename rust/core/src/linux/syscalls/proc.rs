@@ -186,7 +186,8 @@ pub fn sys_getrusage(_p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let usage = match a[0] as i32 {
         // The guest's one thread is the host thread running it.
         RUSAGE_SELF | RUSAGE_THREAD => host::thread_rusage()?,
-        // It never has children.
+        // Not accounted: the host process's children are not only the
+        // guest's (wait4 and waitid do report each child's usage).
         RUSAGE_CHILDREN => [0u8; host::RUSAGE_SIZE],
         _ => return Err(Errno::EINVAL),
     };

@@ -42,7 +42,7 @@ fn sysroot_with(files: &[(&str, &[u8])]) -> std::path::PathBuf {
 }
 
 fn options(root: &std::path::Path) -> LinuxOptions {
-    LinuxOptions { sysroot: Some(root.to_path_buf()) }
+    LinuxOptions { sysroot: Some(root.to_path_buf()), ..LinuxOptions::default() }
 }
 
 #[test]

@@ -8,6 +8,8 @@ mod io;
 mod loader;
 mod mem;
 mod misc;
+mod procs;
+mod root;
 mod signals;
 mod stack;
 mod vfs;
