@@ -24,6 +24,7 @@ class Machine:
         capture_stdout: bool,
         capture_stderr: bool,
         engine: str,
+        sysroot: Optional[str] = None,
     ) -> Machine: ...
     def run(self, max_instructions: Optional[int] = None) -> _StopTuple: ...
     def run_async(

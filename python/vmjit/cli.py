@@ -54,7 +54,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     argv = [program, *args.args]
     try:
         machine = Machine.linux(
-            program, argv=argv, stdin="inherit", stdout="inherit", stderr="inherit", engine=args.engine
+            program,
+            argv=argv,
+            stdin="inherit",
+            stdout="inherit",
+            stderr="inherit",
+            engine=args.engine,
+            sysroot=args.sysroot,
         )
     except OSError as e:
         sys.stderr.write(f"vmjit: cannot open {program}: {e.strerror}\n")
@@ -97,6 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a RISC-V Linux program")
     run.add_argument("--engine", choices=ENGINES, default="auto", help="execution engine (default: auto)")
+    run.add_argument(
+        "--sysroot",
+        metavar="DIR",
+        default=None,
+        help="directory standing in for the guest's / (as qemu-riscv64 -L): absolute paths are looked up "
+        "there first, then on the host; dynamically linked programs find their interpreter and libraries in it",
+    )
     run.add_argument("--stats", action="store_true", help="print execution statistics to stderr")
     run.add_argument("--max-instructions", type=int, default=None, metavar="N", help="stop after N instructions")
     run.add_argument("program", nargs="?", help="the ELF executable (default: the bundled demo)")

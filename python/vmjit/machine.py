@@ -183,6 +183,7 @@ class Machine:
         stdout: OutputSpec = None,
         stderr: OutputSpec = None,
         engine: str = "auto",
+        sysroot: Optional[PathLike] = None,
     ) -> "Machine":
         """A Linux user-mode machine that runs the ELF executable ``program``.
 
@@ -191,7 +192,17 @@ class Machine:
         (default: this process's). ``stdin`` is bytes fed to the guest, or
         ``"inherit"``. ``stdout``/``stderr``: None captures, ``"inherit"``
         passes through, a binary file object receives the output.
-        Raises `ElfError` for a file that is not a RISC-V executable.
+
+        ``sysroot`` is a host directory standing in for the guest's ``/``,
+        as with ``qemu-riscv64 -L``: an absolute path the guest opens is
+        looked up inside it first, then on the host. A dynamically linked
+        program needs one holding its interpreter (e.g.
+        ``/lib/ld-linux-riscv64-lp64d.so.1``) and libraries; on Debian,
+        ``/usr/riscv64-linux-gnu`` from libc6-riscv64-cross.
+
+        Raises `ElfError` for a file that is not a RISC-V executable, for a
+        program interpreter that cannot be found or loaded (the message
+        names its path) and for a ``sysroot`` that is not a directory.
         """
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
@@ -219,6 +230,7 @@ class Machine:
             stdout != "inherit",
             stderr != "inherit",
             engine,
+            None if sysroot is None else os.fspath(sysroot),
         )
         return cls(core, stdout, stderr)
 
@@ -322,9 +334,11 @@ def run(
     stdin: Union[bytes, str, None] = b"",
     env: Optional[Mapping[str, str]] = None,
     max_instructions: Optional[int] = None,
+    sysroot: Optional[PathLike] = None,
 ) -> RunResult:
-    """Run ``program`` with ``args`` to completion, capturing its output."""
+    """Run ``program`` with ``args`` to completion, capturing its output.
+    ``sysroot`` is as for `Machine.linux`."""
     path = os.fspath(program)
-    m = Machine.linux(path, argv=[path, *args], env=env, stdin=stdin, engine=engine)
+    m = Machine.linux(path, argv=[path, *args], env=env, stdin=stdin, engine=engine, sysroot=sysroot)
     stop = m.run_sync(max_instructions)
     return RunResult(stop.exit_code, m.stdout, m.stderr, stop, m.stats)

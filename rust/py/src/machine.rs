@@ -3,6 +3,7 @@
 //! The Python layer (python/vmjit/machine.py) builds the public API on top of
 //! these primitives.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -11,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 use vmjit_core::engine::{self, EngineKind, StopReason};
-use vmjit_core::linux::{Input, LinuxConfig, Output};
+use vmjit_core::linux::{Input, LinuxConfig, LinuxOptions, Output};
 
 use crate::errors::{to_py, VmError};
 use crate::run::{self, RunGuard};
@@ -84,8 +85,11 @@ fn engine_kind(engine: &str) -> PyResult<EngineKind> {
 impl Machine {
     /// A Linux user-mode machine for the ELF executable `image`.
     /// `stdin` None inherits the host's stdin; bytes are fed then EOF.
+    /// `sysroot` is the host directory standing in for the guest's `/`
+    /// (as with qemu-riscv64 -L), where a dynamically linked program's
+    /// interpreter and libraries are looked up first.
     #[staticmethod]
-    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine))]
+    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine, sysroot=None))]
     #[allow(clippy::too_many_arguments)]
     fn linux(
         py: Python<'_>,
@@ -97,6 +101,7 @@ impl Machine {
         capture_stdout: bool,
         capture_stderr: bool,
         engine: String,
+        sysroot: Option<PathBuf>,
     ) -> PyResult<Machine> {
         let kind = engine_kind(&engine)?;
         let output = |capture| if capture { Output::Capture } else { Output::Inherit };
@@ -108,9 +113,10 @@ impl Machine {
             stdout: output(capture_stdout),
             stderr: output(capture_stderr),
         };
+        let options = LinuxOptions { sysroot };
         let inner = py
             .detach(|| {
-                let mut m = engine::Machine::linux(&image, config)?;
+                let mut m = engine::Machine::linux_with(&image, config, &options)?;
                 m.set_engine(kind)?;
                 Ok(m)
             })

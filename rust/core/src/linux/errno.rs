@@ -18,6 +18,7 @@ impl Errno {
     pub const EIO: Errno = Errno(5);
     pub const ENXIO: Errno = Errno(6);
     pub const E2BIG: Errno = Errno(7);
+    pub const ECHILD: Errno = Errno(10);
     pub const EBADF: Errno = Errno(9);
     pub const EAGAIN: Errno = Errno(11);
     pub const ENOMEM: Errno = Errno(12);
@@ -37,6 +38,8 @@ impl Errno {
     pub const ENOSYS: Errno = Errno(38);
     pub const ENOTEMPTY: Errno = Errno(39);
     pub const EOVERFLOW: Errno = Errno(75);
+    pub const ENOTSOCK: Errno = Errno(88);
+    pub const EAFNOSUPPORT: Errno = Errno(97);
     pub const ETIMEDOUT: Errno = Errno(110);
 
     /// The errno of the last failed host call on this thread.

@@ -110,6 +110,8 @@ pub struct Process {
     signals: Signals,
     limits: Limits,
     umask: u32,
+    /// What prctl sets: the task's name and flags.
+    task: syscalls::Task,
     sysroot: Sysroot,
     thread: Thread,
     ids: host::HostIds,
@@ -184,6 +186,7 @@ impl Process {
             signals: Signals::default(),
             limits: Limits::new(),
             umask: DEFAULT_UMASK,
+            task: syscalls::Task::new(&config.exec_path),
             sysroot,
             thread: Thread::default(),
             ids,

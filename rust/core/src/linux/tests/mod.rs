@@ -8,7 +8,11 @@ mod io;
 mod loader;
 mod mem;
 mod misc;
+mod net;
+mod procfd;
 mod stack;
+mod task;
+mod transfer;
 mod vfs;
 
 use super::*;
