@@ -26,6 +26,7 @@ class Machine:
         capture_stdout: bool,
         capture_stderr: bool,
         engine: str,
+        sysroot: Optional[str] = None,
         root: Optional[str] = None,
     ) -> Machine: ...
     @staticmethod

@@ -93,6 +93,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             stdout="inherit",
             stderr="inherit",
             engine=args.engine,
+            sysroot=args.sysroot,
             root=args.root,
         )
     except OSError as e:
@@ -136,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a RISC-V Linux program")
     run.add_argument("--engine", choices=ENGINES, default="auto", help="execution engine (default: auto)")
+    run.add_argument(
+        "--sysroot",
+        metavar="DIR",
+        default=None,
+        help="directory standing in for the guest's / (as qemu-riscv64 -L): absolute paths are looked up "
+        "there first, then on the host; dynamically linked programs find their interpreter and libraries in it",
+    )
     run.add_argument("--stats", action="store_true", help="print execution statistics to stderr")
     run.add_argument(
         "--root", metavar="DIR", default=None, help="confine the program to DIR, its / (PROGRAM is found inside)"

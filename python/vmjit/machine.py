@@ -194,6 +194,7 @@ class Machine:
         stdout: OutputSpec = None,
         stderr: OutputSpec = None,
         engine: str = "auto",
+        sysroot: Optional[PathLike] = None,
         root: Optional[PathLike] = None,
     ) -> "Machine":
         """A Linux user-mode machine that runs the ELF executable ``program``.
@@ -203,12 +204,24 @@ class Machine:
         (default: this process's). ``stdin`` is bytes fed to the guest, or
         ``"inherit"``. ``stdout``/``stderr``: None captures, ``"inherit"``
         passes through, a binary file object receives the output.
+
+        ``sysroot`` is a host directory standing in for the guest's ``/``,
+        as with ``qemu-riscv64 -L``: an absolute path the guest opens is
+        looked up inside it first, then on the host. A dynamically linked
+        program needs one holding its interpreter (e.g.
+        ``/lib/ld-linux-riscv64-lp64d.so.1``) and libraries; on Debian,
+        ``/usr/riscv64-linux-gnu`` from libc6-riscv64-cross.
+
         ``root`` confines the guest to that directory: it becomes the guest's
         ``/``, ``program`` is looked up inside it (a relative path from its
         top, where the guest starts), and no path, link or descriptor the
-        guest uses reaches a file outside it.
-        Raises `ElfError` for a file that is not a RISC-V executable (and,
-        with a root, for a program missing from it).
+        guest uses reaches a file outside it. ``root`` and ``sysroot``
+        exclude each other.
+
+        Raises `ElfError` for a file that is not a RISC-V executable, for a
+        program interpreter that cannot be found or loaded (the message
+        names its path), for a ``sysroot`` that is not a directory and, with
+        a root, for a program missing from it.
         """
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
@@ -238,6 +251,7 @@ class Machine:
             stdout != "inherit",
             stderr != "inherit",
             engine,
+            None if sysroot is None else os.fspath(sysroot),
             None if root is None else os.fspath(root),
         )
         return cls(core, stdout, stderr)
@@ -415,11 +429,12 @@ def run(
     stdin: Union[bytes, str, None] = b"",
     env: Optional[Mapping[str, str]] = None,
     max_instructions: Optional[int] = None,
+    sysroot: Optional[PathLike] = None,
     root: Optional[PathLike] = None,
 ) -> RunResult:
-    """Run ``program`` with ``args`` to completion, capturing its output;
-    ``root`` confines it to a directory (see `Machine.linux`)."""
+    """Run ``program`` with ``args`` to completion, capturing its output.
+    ``sysroot`` and ``root`` are as for `Machine.linux`."""
     path = os.fspath(program)
-    m = Machine.linux(path, argv=[path, *args], env=env, stdin=stdin, engine=engine, root=root)
+    m = Machine.linux(path, argv=[path, *args], env=env, stdin=stdin, engine=engine, sysroot=sysroot, root=root)
     stop = m.run_sync(max_instructions)
     return RunResult(stop.exit_code, m.stdout, m.stderr, stop, m.stats)

@@ -3,6 +3,7 @@
 //! The Python layer (python/vmjit/machine.py) builds the public API on top of
 //! these primitives.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -101,10 +102,13 @@ fn engine_kind(engine: &str) -> PyResult<EngineKind> {
 impl Machine {
     /// A Linux user-mode machine for the ELF executable `image`.
     /// `stdin` None inherits the host's stdin; bytes are fed then EOF.
-    /// `root`: confine the guest to this directory; `image` None reads
-    /// the program `exec_path` from inside it.
+    /// `sysroot` is the host directory standing in for the guest's `/`
+    /// (as with qemu-riscv64 -L), where a dynamically linked program's
+    /// interpreter and libraries are looked up first. `root`: confine the
+    /// guest to this directory (exclusive with `sysroot`); `image` None
+    /// reads the program `exec_path` from inside it.
     #[staticmethod]
-    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine, root=None))]
+    #[pyo3(signature = (image, exec_path, argv, envp, stdin, capture_stdout, capture_stderr, engine, sysroot=None, root=None))]
     #[allow(clippy::too_many_arguments)]
     fn linux(
         py: Python<'_>,
@@ -116,7 +120,8 @@ impl Machine {
         capture_stdout: bool,
         capture_stderr: bool,
         engine: String,
-        root: Option<std::path::PathBuf>,
+        sysroot: Option<PathBuf>,
+        root: Option<PathBuf>,
     ) -> PyResult<Machine> {
         let kind = engine_kind(&engine)?;
         let output = |capture| if capture { Output::Capture } else { Output::Inherit };
@@ -130,7 +135,7 @@ impl Machine {
         };
         let inner = py
             .detach(|| {
-                let options = LinuxOptions { root, ..LinuxOptions::default() };
+                let options = LinuxOptions { sysroot, root };
                 let image = match image {
                     Some(image) => image,
                     None => read_program(&config.exec_path, &options)?,

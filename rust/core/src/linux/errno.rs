@@ -41,6 +41,8 @@ impl Errno {
     pub const ENOTEMPTY: Errno = Errno(39);
     pub const ELOOP: Errno = Errno(40);
     pub const EOVERFLOW: Errno = Errno(75);
+    pub const ENOTSOCK: Errno = Errno(88);
+    pub const EAFNOSUPPORT: Errno = Errno(97);
     pub const ETIMEDOUT: Errno = Errno(110);
     /// Kernel-internal: the call was cut short by a signal and restarts
     /// if the handler has SA_RESTART (or no handler runs), else fails

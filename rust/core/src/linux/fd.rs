@@ -11,6 +11,7 @@ use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::{Arc, Mutex};
 
 use super::errno::Errno;
+use super::procfs::ProcFile;
 
 /// A host descriptor the guest uses.
 #[derive(Debug)]
@@ -44,7 +45,7 @@ pub enum MemKind {
     /// The read end of a pipe (standard input given as bytes).
     Pipe,
     /// A read-only regular file of /proc (seekable, size 0 in stat).
-    Proc,
+    Proc(ProcFile),
 }
 
 /// An open file description.
@@ -128,6 +129,11 @@ impl FdTable {
     /// Close every close-on-exec descriptor (execve).
     pub fn close_on_exec(&mut self) {
         self.entries.retain(|_, e| !e.cloexec);
+    }
+
+    /// The open descriptors, in ascending order.
+    pub fn numbers(&self) -> Vec<i32> {
+        self.entries.keys().copied().collect()
     }
 
     pub fn remove(&mut self, fd: u64) -> Result<FdEntry, Errno> {

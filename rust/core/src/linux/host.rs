@@ -558,3 +558,35 @@ pub fn die_by_signal(sig: i32) -> ! {
         libc::_exit(128 + sig)
     }
 }
+
+/// posix_fadvise(2); the call returns its error instead of setting errno.
+pub fn fadvise(fd: RawFd, offset: i64, len: i64, advice: i32) -> Result<(), Errno> {
+    // SAFETY: no pointers.
+    match unsafe { libc::posix_fadvise64(fd, offset, len, advice) } {
+        0 => Ok(()),
+        e => Err(Errno(e)),
+    }
+}
+
+/// socket(2), close-on-exec on the host whatever the guest asked.
+pub fn socket(domain: i32, ty: i32, protocol: i32) -> Result<OwnedFd, Errno> {
+    // SAFETY: no pointers.
+    let fd = check(unsafe { libc::socket(domain, ty | libc::SOCK_CLOEXEC, protocol) })?;
+    Ok(owned(fd))
+}
+
+/// connect(2) with a socket address as the guest laid it out (struct
+/// sockaddr has the same layout on every Linux); at most
+/// sizeof(sockaddr_storage) bytes.
+pub fn connect(fd: RawFd, addr: &[u8]) -> Result<(), Errno> {
+    // SAFETY: sockaddr_storage is plain old data; all zeroes is valid.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let len = addr.len().min(std::mem::size_of::<libc::sockaddr_storage>());
+    // SAFETY: storage is at least `len` bytes long and does not overlap addr.
+    unsafe {
+        std::ptr::copy_nonoverlapping(addr.as_ptr(), (&mut storage as *mut libc::sockaddr_storage).cast::<u8>(), len)
+    };
+    let sa = (&storage as *const libc::sockaddr_storage).cast::<libc::sockaddr>();
+    // SAFETY: sa points to `len` initialised bytes, which connect only reads.
+    check(unsafe { libc::connect(fd, sa, len as libc::socklen_t) }).map(drop)
+}

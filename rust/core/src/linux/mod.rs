@@ -127,6 +127,8 @@ pub struct Process {
     signals: Signals,
     limits: Limits,
     umask: u32,
+    /// What prctl sets: the task's name and flags.
+    task: syscalls::Task,
     sysroot: Sysroot,
     /// The directory the guest is confined to, if any.
     root: Option<root::Root>,
@@ -192,6 +194,7 @@ impl Process {
             signals: Signals::default(),
             limits: Limits::new(),
             umask: DEFAULT_UMASK,
+            task: syscalls::Task::new(&config.exec_path),
             sysroot,
             root,
             thread: Thread::default(),

@@ -6,6 +6,7 @@ use super::oflags::{self, O_CLOEXEC, O_DIRECT, O_LARGEFILE, O_NONBLOCK, O_WRONLY
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::fd::{FdEntry, MemKind, OpenFile};
+use crate::linux::procfs::ProcFile;
 use crate::linux::{host, uaccess, Process};
 use crate::mem::Memory;
 
@@ -132,7 +133,8 @@ fn status_flags(file: &Arc<OpenFile>) -> Result<u32, Errno> {
     match &**file {
         OpenFile::Host(h) => host::fcntl_int(h.raw(), libc::F_GETFL, 0).map(oflags::from_host),
         OpenFile::Bytes { kind: MemKind::Pipe, .. } => Ok(0),
-        OpenFile::Bytes { kind: MemKind::Proc, .. } => Ok(O_LARGEFILE),
+        OpenFile::Bytes { kind: MemKind::Proc(ProcFile::FdDir), .. } => Ok(O_LARGEFILE | oflags::O_DIRECTORY),
+        OpenFile::Bytes { kind: MemKind::Proc(_), .. } => Ok(O_LARGEFILE),
         OpenFile::Capture(_) => Ok(O_WRONLY),
     }
 }

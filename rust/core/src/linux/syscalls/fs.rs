@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use super::oflags::{self, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_TMPFILE};
 use super::resolve::{at, guest_abs, last_of, Last};
-use super::stat::{Stat, S_IFIFO, S_IFREG};
+use super::stat::{Stat, S_IFDIR, S_IFIFO, S_IFREG};
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::fd::{FdEntry, MemKind, OpenFile};
@@ -114,6 +114,17 @@ pub fn sys_openat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
 /// Open one of the guest's own /proc files: the executable itself, or a
 /// snapshot of the contents, read-only like the real files.
 fn open_proc(p: &Process, mem: &Memory, f: ProcFile, flags: u32) -> Result<Arc<OpenFile>, Errno> {
+    match f {
+        ProcFile::Fd(n) => return reopen_fd(p, n, flags),
+        ProcFile::FdDir => {
+            // A directory: opened for reading only; listed when read.
+            if flags & oflags::O_ACCMODE != 0 || flags & O_CREAT != 0 || flags & O_TMPFILE == O_TMPFILE {
+                return Err(Errno::EISDIR);
+            }
+            return Ok(Arc::new(OpenFile::Bytes { data: Vec::new(), pos: Mutex::new(0), kind: MemKind::Proc(f) }));
+        }
+        _ => {}
+    }
     let Some(data) = proc_contents(p, mem, f) else { return open_exe(p, flags) };
     if flags & oflags::O_ACCMODE != 0 || flags & (O_CREAT | O_TMPFILE) != 0 {
         return Err(Errno::EACCES);
@@ -121,13 +132,13 @@ fn open_proc(p: &Process, mem: &Memory, f: ProcFile, flags: u32) -> Result<Arc<O
     if flags & O_DIRECTORY != 0 {
         return Err(Errno::ENOTDIR);
     }
-    Ok(Arc::new(OpenFile::Bytes { data, pos: Mutex::new(0), kind: MemKind::Proc }))
+    Ok(Arc::new(OpenFile::Bytes { data, pos: Mutex::new(0), kind: MemKind::Proc(f) }))
 }
 
 /// The text of a /proc file; None for exe, which is the real file.
 fn proc_contents(p: &Process, mem: &Memory, f: ProcFile) -> Option<Vec<u8>> {
     Some(match f {
-        ProcFile::Exe => return None,
+        ProcFile::Exe | ProcFile::Fd(_) | ProcFile::FdDir => return None,
         ProcFile::Maps => {
             let mut out = Vec::new();
             for r in mem.regions() {
@@ -138,6 +149,42 @@ fn proc_contents(p: &Process, mem: &Memory, f: ProcFile) -> Option<Vec<u8>> {
         ProcFile::Cmdline => procfs::nul_joined(&p.argv),
         ProcFile::Environ => procfs::nul_joined(&p.envp),
         ProcFile::Auxv => p.auxv.iter().flat_map(|&(k, v)| [k.to_le_bytes(), v.to_le_bytes()]).flatten().collect(),
+    })
+}
+
+/// Open /proc/self/fd/N: a host file is opened anew through the host's
+/// link to it (a new open file description, as on Linux); an in-memory
+/// stream has no name to open again, so its description is shared.
+fn reopen_fd(p: &Process, n: i32, flags: u32) -> Result<Arc<OpenFile>, Errno> {
+    let file = p.fds.file(n as u64).map_err(|_| Errno::ENOENT)?;
+    match file.host_fd() {
+        Some(h) => {
+            let link = CString::new(format!("/proc/self/fd/{h}")).map_err(|_| Errno::ENOENT)?;
+            Ok(OpenFile::host(host::openat(host::AT_FDCWD, &link, oflags::to_host(flags), 0)?))
+        }
+        None => Ok(file),
+    }
+}
+
+/// What readlink of /proc/self/fd/N shows: the host file's path, or for an
+/// in-memory stream what it stands for, with the inode fstat reports.
+fn fd_link(p: &Process, n: i32) -> Result<Vec<u8>, Errno> {
+    let file = p.fds.file(n as u64).map_err(|_| Errno::ENOENT)?;
+    if let Some(h) = file.host_fd() {
+        // Inside a root, the host path would name what the guest cannot
+        // reach: show the path below the root.
+        if let Some(root) = &p.root {
+            return root.guest_path_of(h);
+        }
+        let link = CString::new(format!("/proc/self/fd/{h}")).map_err(|_| Errno::ENOENT)?;
+        let mut buf = vec![0u8; PATH_MAX];
+        let len = host::readlinkat(host::AT_FDCWD, &link, &mut buf)?;
+        buf.truncate(len);
+        return Ok(buf);
+    }
+    Ok(match &*file {
+        OpenFile::Bytes { kind: MemKind::Proc(f), .. } => format!("/proc/{}/{}", p.ids.pid, f.name()).into_bytes(),
+        other => format!("pipe:[{}]", mem_stat(p, other).ino).into_bytes(),
     })
 }
 
@@ -158,7 +205,8 @@ fn open_exe(p: &Process, flags: u32) -> Result<Arc<OpenFile>, Errno> {
 fn mem_stat(p: &Process, file: &OpenFile) -> Stat {
     let now = host::clock_gettime(libc::CLOCK_REALTIME).unwrap_or((0, 0));
     let (mode, dev, blksize) = match file {
-        OpenFile::Bytes { kind: MemKind::Proc, .. } => (S_IFREG | 0o444, 0x16, 1024),
+        OpenFile::Bytes { kind: MemKind::Proc(ProcFile::FdDir), .. } => (S_IFDIR | 0o500, 0x16, 1024),
+        OpenFile::Bytes { kind: MemKind::Proc(_), .. } => (S_IFREG | 0o444, 0x16, 1024),
         // Standard input as bytes and captured output look like pipes
         // (pipefs is device 0:12).
         _ => (S_IFIFO | 0o600, 0xc, 4096),
@@ -255,12 +303,32 @@ pub fn sys_statx(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
 pub fn sys_getdents64(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let (fd, buf, count) = (a[0], a[1], a[2] as u32 as u64);
     let file = p.fds.file(fd)?;
+    if let OpenFile::Bytes { pos, kind: MemKind::Proc(ProcFile::FdDir), .. } = &*file {
+        return fd_dir_entries(p, mem, pos, buf, count);
+    }
     let h = file.host_fd().ok_or(Errno::ENOTDIR)?;
     let usable = uaccess::usable(mem, buf, count, Access::Write)?;
     let mut tmp = vec![0u8; (usable as usize).min(CHUNK)];
     let n = host::getdents64(h, &mut tmp)?;
     uaccess::write(mem, buf, &tmp[..n])?;
     Ok(n as u64)
+}
+
+/// getdents64 of /proc/self/fd: the descriptors open now, from the
+/// entry the position names on.
+fn fd_dir_entries(p: &Process, mem: &mut Memory, pos: &Mutex<usize>, buf: u64, count: u64) -> SysResult {
+    let usable = uaccess::usable(mem, buf, count, Access::Write)?;
+    let mut pos = pos.lock().unwrap_or_else(|e| e.into_inner());
+    let fds = p.fds.numbers();
+    let (records, next) = procfs::fd_dirents(&fds, *pos as u64, (usable as usize).min(CHUNK));
+    let entries = 2 + fds.len() as u64;
+    if records.is_empty() && (*pos as u64) < entries {
+        // Entries are left, but not even one fits.
+        return Err(Errno::EINVAL);
+    }
+    uaccess::write(mem, buf, &records)?;
+    *pos = next as usize;
+    Ok(records.len() as u64)
 }
 
 pub fn sys_mkdirat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
@@ -318,8 +386,12 @@ pub fn sys_readlinkat(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     }
     let path = uaccess::read_path(mem, a[1])?;
     let mut tmp = vec![0u8; (size as usize).min(PATH_MAX)];
-    let n = if procfs::lookup(path.to_bytes(), p.ids.pid) == Some(ProcFile::Exe) {
-        let target = &p.exe;
+    let own = match procfs::lookup(path.to_bytes(), p.ids.pid) {
+        Some(ProcFile::Exe) => Some(p.exe.clone()),
+        Some(ProcFile::Fd(n)) => Some(fd_link(p, n)?),
+        _ => None,
+    };
+    let n = if let Some(target) = own {
         let n = target.len().min(tmp.len());
         tmp[..n].copy_from_slice(&target[..n]);
         n

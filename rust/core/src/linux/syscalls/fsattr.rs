@@ -1,11 +1,12 @@
 //! File attributes and links: fchmod, fchmodat(2), fchown, fchownat,
 //! utimensat, linkat, symlinkat, truncate, ftruncate, statfs, fstatfs,
-//! fsync.
+//! fsync, fadvise64.
 
 use super::fs::{path, path_arg, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW};
 use super::resolve::{at, last_of, At, Last};
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
+use crate::linux::fd::{MemKind, OpenFile};
 use crate::linux::{host, uaccess, Process};
 use crate::mem::Memory;
 
@@ -154,4 +155,34 @@ pub fn sys_fsync(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
         // Pipes cannot be synced.
         None => Err(Errno::EINVAL),
     }
+}
+
+/// POSIX_FADV_NORMAL .. POSIX_FADV_NOREUSE: the advice values Linux knows.
+const POSIX_FADV_MAX: u64 = 5;
+
+/// fadvise64(fd, offset, len, advice): a hint, passed on to the host file.
+/// Errors as mm/fadvise.c: a pipe is ESPIPE, unknown advice or a negative
+/// length EINVAL.
+pub fn sys_fadvise64(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
+    let file = p.fds.file(a[0])?;
+    let (offset, len) = (a[1] as i64, a[2] as i64);
+    match &*file {
+        OpenFile::Host(h) => {
+            if host::fstat(h.raw())?.st_mode & libc::S_IFMT == libc::S_IFIFO {
+                return Err(Errno::ESPIPE);
+            }
+            if a[3] > POSIX_FADV_MAX || len < 0 {
+                return Err(Errno::EINVAL);
+            }
+            host::fadvise(h.raw(), offset, len, a[3] as i32)?;
+        }
+        OpenFile::Bytes { kind: MemKind::Pipe, .. } | OpenFile::Capture(_) => return Err(Errno::ESPIPE),
+        // A /proc file has no page cache to advise about.
+        OpenFile::Bytes { kind: MemKind::Proc(_), .. } => {
+            if a[3] > POSIX_FADV_MAX || len < 0 {
+                return Err(Errno::EINVAL);
+            }
+        }
+    }
+    Ok(0)
 }

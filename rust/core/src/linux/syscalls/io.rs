@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::fd::{MemKind, OpenFile};
+use crate::linux::procfs::ProcFile;
 use crate::linux::uaccess::{self, CHUNK};
 use crate::linux::{host, Process};
 use crate::mem::{Access, Memory};
@@ -181,6 +182,7 @@ fn do_read(p: &mut Process, mem: &mut Memory, fd: u64, iovs: &[(u64, u64)], off:
             }
             read_host(h.raw(), mem, &plan, off)
         }
+        OpenFile::Bytes { kind: MemKind::Proc(ProcFile::FdDir), .. } => Err(Errno::EISDIR),
         OpenFile::Bytes { data, pos, kind } => {
             if off.is_some() && *kind == MemKind::Pipe {
                 return Err(Errno::ESPIPE);
@@ -286,7 +288,7 @@ pub fn sys_lseek(p: &mut Process, _mem: &mut Memory, a: Args) -> SysResult {
     }
     match &*file {
         OpenFile::Host(h) => host::lseek(h.raw(), offset, whence as i32),
-        OpenFile::Bytes { data, pos, kind: MemKind::Proc } => seek_bytes(data.len(), pos, offset, whence),
+        OpenFile::Bytes { data, pos, kind: MemKind::Proc(_) } => seek_bytes(data.len(), pos, offset, whence),
         OpenFile::Bytes { kind: MemKind::Pipe, .. } | OpenFile::Capture(_) => Err(Errno::ESPIPE),
     }
 }

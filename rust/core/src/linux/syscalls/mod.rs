@@ -15,11 +15,14 @@ mod hwprobe;
 mod io;
 mod itimer;
 mod mem;
+mod net;
 pub(super) mod oflags;
 mod poll;
+mod prctl;
 mod proc;
 mod remap;
 mod resolve;
+mod sendfile;
 mod signal;
 pub(super) mod sigwait;
 mod stat;
@@ -30,6 +33,7 @@ pub use exec::execve;
 pub use fork::{clone, Family};
 pub use fs::{exe_path, Cwd};
 pub use mem::Brk;
+pub use prctl::Task;
 pub use proc::{Limits, RLIMIT_NOFILE};
 
 use super::errno::SysResult;
@@ -76,6 +80,7 @@ pub mod nr {
     pub const PWRITE64: u64 = 68;
     pub const PREADV: u64 = 69;
     pub const PWRITEV: u64 = 70;
+    pub const SENDFILE: u64 = 71;
     pub const PPOLL: u64 = 73;
     pub const READLINKAT: u64 = 78;
     pub const NEWFSTATAT: u64 = 79;
@@ -117,6 +122,7 @@ pub mod nr {
     pub const SETRLIMIT: u64 = 164;
     pub const GETRUSAGE: u64 = 165;
     pub const UMASK: u64 = 166;
+    pub const PRCTL: u64 = 167;
     pub const GETTIMEOFDAY: u64 = 169;
     pub const GETPID: u64 = 172;
     pub const GETPPID: u64 = 173;
@@ -126,10 +132,13 @@ pub mod nr {
     pub const GETEGID: u64 = 177;
     pub const GETTID: u64 = 178;
     pub const SYSINFO: u64 = 179;
+    pub const SOCKET: u64 = 198;
+    pub const CONNECT: u64 = 203;
     pub const BRK: u64 = 214;
     pub const MUNMAP: u64 = 215;
     pub const MREMAP: u64 = 216;
     pub const MMAP: u64 = 222;
+    pub const FADVISE64: u64 = 223;
     pub const MPROTECT: u64 = 226;
     pub const MSYNC: u64 = 227;
     pub const CLONE: u64 = 220;
@@ -147,6 +156,9 @@ pub mod nr {
     pub const CLONE3: u64 = 435;
     pub const WAITID: u64 = 95;
     pub const FACCESSAT2: u64 = 439;
+    pub const LANDLOCK_CREATE_RULESET: u64 = 444;
+    pub const LANDLOCK_ADD_RULE: u64 = 445;
+    pub const LANDLOCK_RESTRICT_SELF: u64 = 446;
     pub const FCHMODAT2: u64 = 452;
 }
 
@@ -205,6 +217,7 @@ pub fn lookup(number: u64) -> Action {
         nr::PWRITE64 => Call(io::sys_pwrite64),
         nr::PREADV => Call(io::sys_preadv),
         nr::PWRITEV => Call(io::sys_pwritev),
+        nr::SENDFILE => Call(sendfile::sys_sendfile),
         nr::PPOLL => Call(poll::sys_ppoll),
         nr::READLINKAT => Call(fs::sys_readlinkat),
         nr::NEWFSTATAT => Call(fs::sys_newfstatat),
@@ -244,6 +257,7 @@ pub fn lookup(number: u64) -> Action {
         nr::SETRLIMIT => Call(proc::sys_setrlimit),
         nr::GETRUSAGE => Call(proc::sys_getrusage),
         nr::UMASK => Call(proc::sys_umask),
+        nr::PRCTL => Call(prctl::sys_prctl),
         nr::GETTIMEOFDAY => Call(time::sys_gettimeofday),
         nr::GETPID => Call(proc::sys_getpid),
         nr::GETPPID => Call(proc::sys_getppid),
@@ -253,10 +267,13 @@ pub fn lookup(number: u64) -> Action {
         nr::GETEGID => Call(proc::sys_getegid),
         nr::GETTID => Call(proc::sys_gettid),
         nr::SYSINFO => Call(proc::sys_sysinfo),
+        nr::SOCKET => Call(net::sys_socket),
+        nr::CONNECT => Call(net::sys_connect),
         nr::BRK => Call(mem::sys_brk),
         nr::MUNMAP => Call(mem::sys_munmap),
         nr::MREMAP => Call(remap::sys_mremap),
         nr::MMAP => Call(mem::sys_mmap),
+        nr::FADVISE64 => Call(fsattr::sys_fadvise64),
         nr::MPROTECT => Call(mem::sys_mprotect),
         nr::MSYNC => Call(mem::sys_msync),
         nr::CLONE => Action::Clone,
@@ -277,6 +294,9 @@ pub fn lookup(number: u64) -> Action {
         // glibc tries clone3 first and falls back to clone on ENOSYS.
         nr::CLONE3 => Action::Unsupported,
         nr::FACCESSAT2 => Call(fs::sys_faccessat2),
+        // Landlock sandboxing is optional: programs that use it (xz) carry
+        // on unsandboxed when the kernel has none, which it says with ENOSYS.
+        nr::LANDLOCK_CREATE_RULESET | nr::LANDLOCK_ADD_RULE | nr::LANDLOCK_RESTRICT_SELF => Action::Unsupported,
         nr::FCHMODAT2 => Call(fsattr::sys_fchmodat2),
         _ => Action::Unknown,
     }

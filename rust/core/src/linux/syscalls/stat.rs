@@ -30,6 +30,7 @@ pub const STATX_SIZE: usize = 256;
 const STATX_BASIC_STATS: u32 = 0x7ff;
 
 pub const S_IFIFO: u32 = 0o010000;
+pub const S_IFDIR: u32 = 0o040000;
 pub const S_IFREG: u32 = 0o100000;
 
 impl Stat {

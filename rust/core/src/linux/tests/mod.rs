@@ -11,7 +11,11 @@ mod misc;
 mod procs;
 mod root;
 mod signals;
+mod net;
+mod procfd;
 mod stack;
+mod task;
+mod transfer;
 mod vfs;
 
 use super::*;
