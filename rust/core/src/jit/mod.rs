@@ -75,6 +75,19 @@ pub struct Jit {
     pub stats: JitStats,
 }
 
+/// cranelift-jit never unmaps a module's code by itself: without this, every
+/// machine that compiled anything would leak its code mappings, and a process
+/// creating machine after machine would run out of them.
+impl Drop for Jit {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: a `Jit` is dropped with its machine, or after the block
+            // cache forgot all its code (a failed flush); no code runs then.
+            unsafe { m.0.free_memory() };
+        }
+    }
+}
+
 /// Why the JIT cannot run on this host.
 #[derive(Debug, Clone)]
 pub struct Unavailable(pub String);
