@@ -1,4 +1,4 @@
-"""The `vmjit` command line: run and disassemble RISC-V programs."""
+"""The `vmjit` command line: run, disassemble and benchmark RISC-V programs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from importlib import resources
 from typing import List, Optional
 
-from vmjit import _core
+from vmjit import _core, bench
 from vmjit.machine import ENGINES, Machine
 
 #: Exit status when --max-instructions stops the guest (as `timeout` uses).
@@ -160,6 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     dis = sub.add_parser("disasm", help="disassemble the code of an ELF file")
     dis.add_argument("file")
     dis.set_defaults(func=_cmd_disasm)
+
+    bench.add_parser(sub)
     return parser
 
 
