@@ -13,7 +13,7 @@ use super::sigwait::{deadline_after, with_temporary_mask};
 use super::time::read_timespec;
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
-use crate::linux::fd::OpenFile;
+use crate::linux::fd::{MemKind, OpenFile};
 use crate::linux::{host, uaccess, Process};
 use crate::mem::Memory;
 
@@ -67,8 +67,7 @@ pub fn sys_ppoll(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
                             e.host = Some(host_fds.len());
                             host_fds.push(libc::pollfd { fd: h.raw(), events, revents: 0 });
                         }
-                        OpenFile::Bytes { .. } => e.revents = events & (libc::POLLIN | libc::POLLRDNORM),
-                        OpenFile::Capture(_) => e.revents = events & (libc::POLLOUT | libc::POLLWRNORM),
+                        OpenFile::Bytes { .. } | OpenFile::Capture(_) => e.revents = memory_revents(&file, events),
                     }
                     e._file = Some(file);
                 }
@@ -83,6 +82,7 @@ pub fn sys_ppoll(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     loop {
         p.poll_timer();
         if p.signals.deliverable() {
+            store_time_left(mem, tmo, deadline);
             return Err(Errno::EINTR);
         }
         let now = Instant::now();
@@ -107,6 +107,7 @@ pub fn sys_ppoll(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
             ready += (e.revents != 0) as u64;
         }
         if ready > 0 || deadline.is_some_and(|d| d <= Instant::now()) {
+            store_time_left(mem, tmo, deadline);
             for (i, e) in entries.iter().enumerate() {
                 let mut b = [0u8; 8];
                 b[..4].copy_from_slice(&e.fd.to_le_bytes());
@@ -128,4 +129,33 @@ fn restore_mask(p: &mut Process) {
     if let Some(old) = p.signals.saved_mask.take() {
         p.signals.blocked = old;
     }
+}
+
+/// What an in-memory stream reports: standard input given as bytes is a
+/// pipe whose writer has gone (POLLHUP always, POLLIN while bytes are
+/// left); a /proc file is a regular file, always ready; captured output
+/// takes any write.
+fn memory_revents(file: &OpenFile, events: i16) -> i16 {
+    const READ: i16 = libc::POLLIN | libc::POLLRDNORM;
+    const WRITE: i16 = libc::POLLOUT | libc::POLLWRNORM;
+    match file {
+        OpenFile::Bytes { data, pos, kind: MemKind::Pipe } => {
+            let left = *pos.lock().unwrap_or_else(|e| e.into_inner()) < data.len();
+            (if left { events & READ } else { 0 }) | libc::POLLHUP
+        }
+        OpenFile::Bytes { kind: MemKind::Proc(_), .. } => events & (READ | WRITE),
+        OpenFile::Capture(_) => events & WRITE,
+        OpenFile::Host(_) => 0,
+    }
+}
+
+/// ppoll writes the time left back into the guest's timespec; a timespec
+/// in read-only memory is left as it was (poll_select_finish).
+fn store_time_left(mem: &mut Memory, tmo: u64, deadline: Option<Instant>) {
+    let Some(deadline) = deadline.filter(|_| tmo != 0) else { return };
+    let left = deadline.saturating_duration_since(Instant::now());
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&left.as_secs().to_le_bytes());
+    b[8..].copy_from_slice(&u64::from(left.subsec_nanos()).to_le_bytes());
+    let _ = uaccess::write(mem, tmo, &b);
 }

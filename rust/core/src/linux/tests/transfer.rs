@@ -1,4 +1,4 @@
-//! sendfile and fadvise64.
+//! sendfile, fadvise64 and ppoll.
 
 use std::os::unix::fs::OpenOptionsExt;
 
@@ -98,4 +98,80 @@ fn fadvise64() {
     assert_eq!(g.call(nr::PIPE2, &[SCRATCH, 0]), 0);
     let r = g.peek_u32(SCRATCH) as u64;
     assert_eq!(g.call(nr::FADVISE64, &[r, 0, 0, 0]), err(Errno::ESPIPE));
+}
+
+/// struct pollfd entries at SCRATCH + 0x100.
+fn put_pollfds(g: &mut Guest, fds: &[(i32, i16)]) -> u64 {
+    let at = SCRATCH + 0x100;
+    for (i, &(fd, events)) in fds.iter().enumerate() {
+        let mut e = [0u8; 8];
+        e[..4].copy_from_slice(&fd.to_le_bytes());
+        e[4..6].copy_from_slice(&events.to_le_bytes());
+        e[6..].copy_from_slice(&0x7777i16.to_le_bytes());
+        g.poke(at + 8 * i as u64, &e);
+    }
+    at
+}
+
+fn revents(g: &mut Guest, i: u64) -> i16 {
+    i16::from_le_bytes(g.peek(SCRATCH + 0x100 + 8 * i + 6, 2).try_into().unwrap())
+}
+
+const POLLIN: i16 = 0x1;
+const POLLOUT: i16 = 0x4;
+const POLLHUP: i16 = 0x10;
+const POLLNVAL: i16 = 0x20;
+
+#[test]
+fn ppoll_of_in_memory_streams() {
+    let mut g = Guest::new();
+    let fds = put_pollfds(&mut g, &[(0, POLLIN), (1, POLLOUT | POLLIN), (-1, POLLIN), (50, POLLIN)]);
+    assert_eq!(g.call(nr::PPOLL, &[fds, 4, 0, 0, 8]), 3);
+    assert_eq!(revents(&mut g, 0), POLLIN | POLLHUP, "bytes left, no writer");
+    assert_eq!(revents(&mut g, 1), POLLOUT);
+    assert_eq!(revents(&mut g, 2), 0, "negative fds are ignored");
+    assert_eq!(revents(&mut g, 3), POLLNVAL);
+    // Once stdin is drained only the hang-up is left.
+    assert_eq!(g.call(nr::READ, &[0, SCRATCH, 100]), 18);
+    let fds = put_pollfds(&mut g, &[(0, POLLIN)]);
+    assert_eq!(g.call(nr::PPOLL, &[fds, 1, 0, 0, 8]), 1);
+    assert_eq!(revents(&mut g, 0), POLLHUP);
+}
+
+#[test]
+fn ppoll_of_a_host_pipe_with_timeout() {
+    let mut g = Guest::new();
+    assert_eq!(g.call(nr::PIPE2, &[SCRATCH, 0]), 0);
+    let (r, w) = (g.peek_u32(SCRATCH) as i32, g.peek_u32(SCRATCH + 4) as i32);
+    let ts = SCRATCH + 0x80;
+    g.poke(ts, &[0u64.to_le_bytes(), 20_000_000u64.to_le_bytes()].concat());
+    let fds = put_pollfds(&mut g, &[(r, POLLIN)]);
+    assert_eq!(g.call(nr::PPOLL, &[fds, 1, ts, 0, 0]), 0, "empty pipe: timeout");
+    assert_eq!(revents(&mut g, 0), 0);
+    assert_eq!(g.peek_u64(ts), 0);
+    assert!(g.peek_u64(ts + 8) < 20_000_000, "the time left is stored back");
+    g.poke(SCRATCH + 0x40, b"x");
+    assert_eq!(g.call(nr::WRITE, &[w as u64, SCRATCH + 0x40, 1]), 1);
+    let fds = put_pollfds(&mut g, &[(r, POLLIN), (w, POLLOUT), (1, POLLIN)]);
+    assert_eq!(g.call(nr::PPOLL, &[fds, 3, 0, 0, 0]), 2);
+    assert_eq!((revents(&mut g, 0), revents(&mut g, 1), revents(&mut g, 2)), (POLLIN, POLLOUT, 0));
+}
+
+#[test]
+fn ppoll_errors() {
+    let mut g = Guest::new();
+    let fds = put_pollfds(&mut g, &[(0, POLLIN)]);
+    assert_eq!(g.call(nr::PPOLL, &[UNMAPPED, 1, 0, 0, 0]), err(Errno::EFAULT));
+    assert_eq!(g.call(nr::PPOLL, &[fds, 1 << 30, 0, 0, 0]), err(Errno::EINVAL));
+    let ts = SCRATCH + 0x80;
+    g.poke(ts, &[0u64.to_le_bytes(), 1_000_000_000u64.to_le_bytes()].concat());
+    assert_eq!(g.call(nr::PPOLL, &[fds, 1, ts, 0, 0]), err(Errno::EINVAL));
+    g.poke(ts, &[(-1i64 as u64).to_le_bytes(), 0u64.to_le_bytes()].concat());
+    assert_eq!(g.call(nr::PPOLL, &[fds, 1, ts, 0, 0]), err(Errno::EINVAL));
+    assert_eq!(g.call(nr::PPOLL, &[fds, 1, UNMAPPED, 0, 0]), err(Errno::EFAULT));
+    assert_eq!(g.call(nr::PPOLL, &[fds, 1, 0, SCRATCH, 16]), err(Errno::EINVAL), "sigset size");
+    // The results cannot be stored: EFAULT.
+    assert_eq!(g.call(nr::PPOLL, &[READONLY, 1, 0, 0, 0]), err(Errno::EFAULT));
+    g.poke(ts, &[0u8; 16]);
+    assert_eq!(g.call(nr::PPOLL, &[0, 0, ts, 0, 0]), 0, "no descriptors, no wait");
 }
