@@ -77,58 +77,31 @@ pub struct StopReason {
 }
 
 impl StopReason {
+    /// A stop with no exit status, signal or fault details.
+    fn plain(kind: StopKind, pc: u64, message: String) -> Self {
+        StopReason { kind, exit_code: None, signal: None, pc, fault_addr: None, access: None, bits: None, message }
+    }
+
     pub fn exited(code: i32, pc: u64) -> Self {
         StopReason {
-            kind: StopKind::Exited,
             exit_code: Some(code),
-            signal: None,
-            pc,
-            fault_addr: None,
-            access: None,
-            bits: None,
-            message: format!("exited with status {code}"),
+            ..Self::plain(StopKind::Exited, pc, format!("exited with status {code}"))
         }
     }
 
     pub fn budget(pc: u64) -> Self {
-        StopReason {
-            kind: StopKind::Budget,
-            exit_code: None,
-            signal: None,
-            pc,
-            fault_addr: None,
-            access: None,
-            bits: None,
-            message: format!("instruction budget exhausted at pc {pc:#x}"),
-        }
+        Self::plain(StopKind::Budget, pc, format!("instruction budget exhausted at pc {pc:#x}"))
     }
 
     pub fn halted(pc: u64, message: String) -> Self {
-        StopReason {
-            kind: StopKind::Halted,
-            exit_code: None,
-            signal: None,
-            pc,
-            fault_addr: None,
-            access: None,
-            bits: None,
-            message,
-        }
+        Self::plain(StopKind::Halted, pc, message)
     }
 
     /// The stop of a guest killed by signal `sig` (not a fault of the
     /// instruction at `pc`, the next one to run).
     pub fn killed(sig: i32, pc: u64) -> Self {
-        StopReason {
-            kind: StopKind::Signal,
-            exit_code: Some(128 + sig),
-            signal: Some(sig),
-            pc,
-            fault_addr: None,
-            access: None,
-            bits: None,
-            message: format!("killed by {} ({sig}) at pc {pc:#x}", signal_name(sig)),
-        }
+        let message = format!("killed by {} ({sig}) at pc {pc:#x}", signal_name(sig));
+        StopReason { exit_code: Some(128 + sig), signal: Some(sig), ..Self::plain(StopKind::Signal, pc, message) }
     }
 
     /// The stop of a guest killed by exception `e` at `pc`. `mapped` tells

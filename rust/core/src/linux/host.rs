@@ -500,18 +500,6 @@ pub fn waitid(pid: i32, options: i32) -> Result<([u8; SIGINFO_SIZE], [u8; RUSAGE
     Ok((info, usage))
 }
 
-/// poll(2) for input on `fds`; the descriptors that have input (or hung
-/// up). EINTR counts as nothing ready.
-pub fn poll_input(fds: &[RawFd], timeout_ms: i32) -> Vec<RawFd> {
-    let mut set: Vec<libc::pollfd> = fds.iter().map(|&fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
-    // SAFETY: set holds set.len() pollfd structures.
-    let n = unsafe { libc::poll(set.as_mut_ptr(), set.len() as libc::nfds_t, timeout_ms) };
-    if n <= 0 {
-        return Vec::new();
-    }
-    set.iter().filter(|p| p.revents != 0).map(|p| p.fd).collect()
-}
-
 pub fn getpgid(pid: i32) -> Result<i32, Errno> {
     // SAFETY: no pointers.
     check(unsafe { libc::getpgid(pid) })

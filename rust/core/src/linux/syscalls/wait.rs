@@ -37,7 +37,7 @@ const CLD_CONTINUED: i32 = 6;
 /// How long a blocking wait sleeps before looking again at children it
 /// has no pidfd for, or at stops and continues (which pidfds do not
 /// announce).
-const RESCAN_MS: i32 = 50;
+const RESCAN: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Which children a wait is about.
 #[derive(Clone, Copy)]
@@ -166,9 +166,11 @@ fn wait(p: &mut Process, which: Which, options: u32) -> Result<Option<Found>, Er
         if options & WNOHANG != 0 {
             return Ok(None);
         }
-        let mut fds: Vec<i32> = pids.iter().filter_map(|pid| p.family.children.get(pid)?.as_ref().map(|f| f.as_raw_fd())).collect();
-        fds.extend(p.relay.sources());
-        host::poll_input(&fds, RESCAN_MS);
+        let children = pids.iter().filter_map(|pid| p.family.children.get(pid)?.as_ref().map(|f| f.as_raw_fd()));
+        let mut fds: Vec<libc::pollfd> =
+            children.chain(p.relay.sources()).map(|fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
+        // Which descriptor woke us does not matter: the loop rescans.
+        let _ = host::ppoll(&mut fds, Some(RESCAN));
     }
 }
 
