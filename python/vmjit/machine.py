@@ -311,13 +311,17 @@ class Machine:
 
         The first 10,000 instructions run at once on the calling thread
         (still without the GIL), so a short run returns without a round trip
-        through the pool. The rest runs in slices of ``slice_instructions``;
-        the pool always runs next the machine that is furthest behind its
-        fair share, and ``priority`` weighs that share: a busy machine of
-        priority 3 runs three times the instructions of one of priority 1.
+        through the pool; a guest that would block there (sleeping, polling,
+        waiting) moves to the pool first. The rest runs in slices of
+        ``slice_instructions``; the pool always runs next the machine that
+        is furthest behind its fair share, and ``priority`` weighs that
+        share: a busy machine of priority 3 runs three times the
+        instructions of one of priority 1.
         Cancelling the awaiting task stops the guest at the end of the
         current slice and leaves the machine consistent, to be inspected or
-        resumed."""
+        resumed. A guest blocked in a sleep, a poll, or a wait for a signal
+        or a child stops at once: the call is abandoned without effect (pc
+        at its ecall) and issued again on resume, keeping its deadline."""
         if max_instructions is not None and max_instructions < 0:
             raise ValueError("max_instructions must be >= 0")
         try:

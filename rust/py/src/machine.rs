@@ -22,12 +22,16 @@ use crate::sched;
 
 /// Gives up a run's claim on its machine when the awaiting side goes away
 /// (the task was cancelled): a queued job then never runs again, and a job
-/// in the middle of a slice keeps the machine locked until the slice ends.
-struct ReleaseOnDrop(Arc<Mutex<Option<RunGuard>>>);
+/// in the middle of a slice keeps the machine locked until the slice ends,
+/// which a guest blocked in the host is asked to make prompt.
+struct ReleaseOnDrop(Arc<Mutex<Option<RunGuard>>>, run::Cancel);
 
 impl Drop for ReleaseOnDrop {
     fn drop(&mut self) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).take();
+        // Still held: the run has not finished, so it is being cancelled.
+        if self.0.lock().unwrap_or_else(|e| e.into_inner()).take().is_some() {
+            self.1.request();
+        }
     }
 }
 
@@ -172,7 +176,8 @@ impl Machine {
         let _guard = RunGuard::acquire(&self.running)?;
         let inner = self.inner.clone();
         let progress = self.progress.clone();
-        py.detach(move || run::run_blocking(&inner, max_instructions, &progress)).map(stop_tuple)
+        py.detach(move || run::run_blocking(&inner, max_instructions, &progress, run::Waits::Block))
+            .map(|(stop, _)| stop_tuple(stop))
     }
 
     /// An awaitable run. Its first few instructions run at once on this
@@ -197,8 +202,8 @@ impl Machine {
         let guard = RunGuard::acquire(&self.running)?;
         let inner = self.inner.clone();
         let eager = max_instructions.unwrap_or(u64::MAX).min(run::EAGER_SLICE).min(slice_instructions);
-        let stop = py.detach(|| run::run_blocking(&inner, Some(eager), &self.progress))?;
-        let remaining = max_instructions.map(|m| m - eager);
+        let (stop, retired) = py.detach(|| run::run_blocking(&inner, Some(eager), &self.progress, run::Waits::Refuse))?;
+        let remaining = max_instructions.map(|m| m - retired);
         if stop.kind != StopKind::Budget || remaining == Some(0) {
             drop(guard);
             let value = stop_tuple(stop).into_pyobject(py)?.into_any().unbind();
@@ -206,7 +211,8 @@ impl Machine {
         }
         let (done, result) = oneshot::channel();
         let guard = Arc::new(Mutex::new(Some(guard)));
-        let release = ReleaseOnDrop(guard.clone());
+        let cancel = run::Cancel(lock(&inner)?.process().map(|p| p.interruption()));
+        let release = ReleaseOnDrop(guard.clone(), cancel);
         let progress = self.progress.clone();
         sched::submit(sched::Job { machine: inner, remaining, slice: slice_instructions, priority, guard, progress, done });
         pyo3_async_runtimes::tokio::future_into_py(py, async move {

@@ -9,6 +9,8 @@ use pyo3::exceptions::PyStopIteration;
 use pyo3::prelude::*;
 
 use vmjit_core::engine::{self, StopReason};
+use vmjit_core::linux::interruption::Interruption;
+use vmjit_core::linux::Process;
 
 use crate::errors::VmError;
 use crate::machine::lock;
@@ -43,16 +45,59 @@ impl Drop for RunGuard {
     }
 }
 
+/// What the guest's blocking waits (sleeps, polls, waits for children
+/// or signals) do during a stretch of a run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Waits {
+    /// Block as long as they must: a new run withdraws any request to
+    /// stop left by an earlier one.
+    Block,
+    /// Never block: a wait is abandoned, to be issued again on resume, and
+    /// the stretch ends there. The event loop's own thread must not wait.
+    Refuse,
+    /// Block until the run's owner asks them to stop (a cancelled awaited
+    /// run, see `Cancel`).
+    Owner,
+}
+
 /// Run one stretch of at most `budget` instructions, then publish the
-/// machine's instruction count in `progress`. A panic inside the core (a
-/// bug, never expected) becomes a Python error instead of unwinding into
-/// the interpreter.
-pub fn run_blocking(m: &Mutex<engine::Machine>, budget: Option<u64>, progress: &AtomicU64) -> PyResult<StopReason> {
+/// machine's instruction count in `progress`. The stop and the number of
+/// instructions retired. A panic inside the core (a bug, never expected)
+/// becomes a Python error instead of unwinding into the interpreter.
+pub fn run_blocking(
+    m: &Mutex<engine::Machine>,
+    budget: Option<u64>,
+    progress: &AtomicU64,
+    waits: Waits,
+) -> PyResult<(StopReason, u64)> {
     let mut guard = lock(m)?;
-    let stop = catch_unwind(AssertUnwindSafe(|| guard.run(budget)))
-        .map_err(|_| VmError::new_err("internal error while running the guest"))?;
+    let interruption = guard.process().map(Process::interruption);
+    match (&interruption, waits) {
+        (Some(i), Waits::Block) => i.clear(),
+        (Some(i), Waits::Refuse) => i.request(),
+        _ => {}
+    }
+    let before = guard.hart.instret;
+    let stop = catch_unwind(AssertUnwindSafe(|| guard.run(budget)));
+    if let (Some(i), Waits::Refuse) = (&interruption, waits) {
+        i.clear();
+    }
+    let stop = stop.map_err(|_| VmError::new_err("internal error while running the guest"))?;
     progress.store(guard.hart.instret, Ordering::Release);
-    Ok(stop)
+    Ok((stop, guard.hart.instret - before))
+}
+
+/// Asks the guest's blocking wait, if any, to end when an awaited run is
+/// cancelled: a guest asleep in the host would otherwise hold its
+/// machine (and a worker) until the wait ends on its own.
+pub struct Cancel(pub Option<Arc<Interruption>>);
+
+impl Cancel {
+    pub fn request(&self) {
+        if let Some(i) = &self.0 {
+            i.request();
+        }
+    }
 }
 
 /// An awaitable whose result is already known: what an awaited run that

@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 
 use vmjit_core::engine::{self, StopKind, StopReason};
 
-use crate::run::{self, RunGuard};
+use crate::run::{self, RunGuard, Waits};
 
 /// One awaited run.
 pub struct Job {
@@ -152,11 +152,11 @@ fn run_slice(vtime: u64, mut job: Job) -> Option<(u64, Job)> {
         return None;
     }
     let this_slice = job.remaining.map_or(job.slice, |r| r.min(job.slice));
-    let result = run::run_blocking(&job.machine, Some(this_slice), &job.progress);
+    let result = run::run_blocking(&job.machine, Some(this_slice), &job.progress, Waits::Owner);
     let finished = match &result {
-        Ok(stop) if stop.kind == StopKind::Budget => {
+        Ok((stop, retired)) if stop.kind == StopKind::Budget => {
             if let Some(r) = job.remaining.as_mut() {
-                *r -= this_slice;
+                *r -= retired;
             }
             job.remaining == Some(0)
         }
@@ -166,7 +166,7 @@ fn run_slice(vtime: u64, mut job: Job) -> Option<(u64, Job)> {
         // Give the machine back before the awaiting side hears of it, so it
         // can inspect or run the machine again at once.
         job.guard.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let _ = job.done.send(result);
+        let _ = job.done.send(result.map(|(stop, _)| stop));
         return None;
     }
     Some((vtime.saturating_add(this_slice.div_ceil(job.priority)), job))

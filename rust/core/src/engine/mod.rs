@@ -461,11 +461,18 @@ impl Machine {
                     return Some(self.fault(Exception::EcallFromU));
                 };
                 let outcome = process.syscall(&mut self.hart, &mut self.mem);
+                if outcome == SyscallOutcome::Interrupted {
+                    // Abandoned: the ecall has not retired and runs again
+                    // when the machine resumes.
+                    self.hart.instret -= 1;
+                    self.syscalls -= 1;
+                    return Some(StopReason::budget(self.hart.pc));
+                }
                 if !matches!(outcome, SyscallOutcome::Sigreturn | SyscallOutcome::Exec) {
                     self.hart.pc = self.hart.pc.wrapping_add(4);
                 }
                 match outcome {
-                    SyscallOutcome::Continue | SyscallOutcome::Sigreturn => {}
+                    SyscallOutcome::Continue | SyscallOutcome::Sigreturn | SyscallOutcome::Interrupted => {}
                     SyscallOutcome::FlushIcache => self.cache.flush(),
                     SyscallOutcome::Exec => self.drop_all_code(),
                     SyscallOutcome::Forked => self.leave_parents_code(),

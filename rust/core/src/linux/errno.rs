@@ -48,6 +48,10 @@ impl Errno {
     /// if the handler has SA_RESTART (or no handler runs), else fails
     /// with EINTR. Never reaches the guest.
     pub const ERESTARTSYS: Errno = Errno(512);
+    /// Kernel-internal: the call is abandoned without effect because the
+    /// run was asked to stop; it is issued again, unchanged, on resume.
+    /// Never reaches the guest.
+    pub const ERESTARTNOINTR: Errno = Errno(513);
 
     /// The errno of the last failed host call on this thread.
     pub fn last() -> Errno {

@@ -13,6 +13,7 @@ mod errno;
 mod fd;
 mod host;
 mod interp;
+pub mod interruption;
 pub mod layout;
 mod loader;
 mod procfs;
@@ -38,6 +39,7 @@ pub use syscalls::nr;
 pub use sysroot::Sysroot;
 
 use fd::{FdEntry, FdTable, HostFd, MemKind, OpenFile, Stream};
+use interruption::{Interruption, Restart};
 use relay::Relay;
 use signals::{SigInfo, Signals, SIGPIPE, SI_USER};
 use syscalls::{Action, Brk, Cwd, Family, Limits, RLIMIT_NOFILE};
@@ -111,6 +113,10 @@ pub enum SyscallOutcome {
     /// execve replaced the program: memory and registers are new (pc at
     /// the new entry, not to be advanced), every decoded block is stale.
     Exec,
+    /// The call was abandoned without effect because the run was asked to
+    /// stop (interruption.rs): pc must stay at the ecall, which has not
+    /// retired, so that resuming issues the call again.
+    Interrupted,
 }
 
 /// Per-thread bookkeeping of the one thread.
@@ -150,6 +156,10 @@ pub struct Process {
     /// Captured output of forked children (relay.rs).
     relay: Relay,
     unknown: BTreeMap<u64, u64>,
+    /// Ends blocking waits when the run is asked to stop.
+    interruption: Arc<Interruption>,
+    /// Deadlines of abandoned calls, for their reissue.
+    restart: Restart,
 }
 
 /// The umask a process starts with when nothing else set one.
@@ -209,6 +219,8 @@ impl Process {
             family: Family::default(),
             relay: Relay::None,
             unknown: BTreeMap::new(),
+            interruption: Arc::new(Interruption::new()),
+            restart: Restart::default(),
         })
     }
 
@@ -218,6 +230,7 @@ impl Process {
         let number = hart.x[17];
         let args = [hart.x[10], hart.x[11], hart.x[12], hart.x[13], hart.x[14], hart.x[15]];
         self.signals.syscall_sp = hart.x[2];
+        self.restart.begin(number, args);
         let result = match syscalls::lookup(number) {
             Action::Call(handler) => handler(self, mem, args),
             // The status a parent sees is the low 8 bits (exit_group
@@ -255,6 +268,15 @@ impl Process {
                 Err(Errno::ENOSYS)
             }
         };
+        if result == Err(Errno::ERESTARTNOINTR) {
+            // Abandoned: the call runs again from the start on resume, so
+            // a temporary signal mask it set must go now.
+            if let Some(old) = self.signals.saved_mask.take() {
+                self.signals.blocked = old;
+            }
+            self.restart.end_abandoned(number, args);
+            return SyscallOutcome::Interrupted;
+        }
         // A call cut short by a signal: delivery decides between EINTR
         // and restarting it (SA_RESTART).
         let result = if result == Err(Errno::ERESTARTSYS) {
@@ -294,6 +316,11 @@ impl Process {
                 Ok(())
             }
         }
+    }
+
+    /// What ends this process's blocking waits when its run must stop.
+    pub fn interruption(&self) -> Arc<Interruption> {
+        self.interruption.clone()
     }
 
     /// Whether this is a forked child: its machine must run it to the end

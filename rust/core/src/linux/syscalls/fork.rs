@@ -28,10 +28,12 @@
 
 use std::collections::BTreeMap;
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::Arc;
 
 use super::Args;
 use crate::hart::Hart;
 use crate::linux::errno::{Errno, SysResult};
+use crate::linux::interruption::Interruption;
 use crate::linux::{host, uaccess, Process};
 use crate::mem::Memory;
 
@@ -143,6 +145,8 @@ fn become_child(p: &mut Process, vfork_done: Option<OwnedFd>) {
     p.family = Family { children: BTreeMap::new(), forked: true, vfork_done };
     p.relay.become_child();
     p.signals.on_fork();
+    // Requests to stop the parent's run are not the child's.
+    p.interruption = Arc::new(Interruption::new());
     // Output the parent captured before the fork is the parent's to hand
     // over.
     p.captured = [Vec::new(), Vec::new()];

@@ -2,11 +2,14 @@
 //!
 //! No other thread can change a futex word or wake a waiter, so: a wait
 //! whose word does not hold the expected value fails with EAGAIN as on
-//! Linux; a wait that would block sleeps out its timeout (ETIMEDOUT) or,
-//! without one, returns EINTR (a spurious wake-up, which every futex user
+//! Linux; a wait that would block sleeps out its timeout (ETIMEDOUT, or
+//! EINTR when a signal comes first) or, without one, returns EINTR (a spurious wake-up, which every futex user
 //! must handle) instead of hanging the host thread forever. Wakes find no
 //! waiters and return 0.
 
+use std::time::Instant;
+
+use super::sigwait::sleep_until_signal;
 use super::time;
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
@@ -23,7 +26,7 @@ const FUTEX_WAKE_BITSET: u64 = 10;
 const FUTEX_PRIVATE_FLAG: u64 = 128;
 const FUTEX_CLOCK_REALTIME: u64 = 256;
 
-pub fn sys_futex(_p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
+pub fn sys_futex(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     let (uaddr, op, val, timeout, uaddr2, val3) = (a[0], a[1] as u32 as u64, a[2] as u32, a[3], a[4], a[5] as u32);
     let cmd = op & !(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     if op & FUTEX_CLOCK_REALTIME != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT {
@@ -48,9 +51,14 @@ pub fn sys_futex(_p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
                 return Err(Errno::EAGAIN);
             }
             match wait {
+                // No other thread can wake the futex: the wait ends at its
+                // timeout, or early for a signal.
                 Some(d) => {
-                    std::thread::sleep(d);
-                    Err(Errno::ETIMEDOUT)
+                    let deadline = p.restart.deadline(Instant::now().checked_add(d));
+                    match sleep_until_signal(p, deadline, 0)? {
+                        true => Err(Errno::EINTR),
+                        false => Err(Errno::ETIMEDOUT),
+                    }
                 }
                 None => Err(Errno::EINTR),
             }

@@ -9,12 +9,12 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::sigwait::{deadline_after, with_temporary_mask};
+use super::sigwait::{block, deadline_after, with_temporary_mask};
 use super::time::read_timespec;
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::fd::{MemKind, OpenFile};
-use crate::linux::{host, uaccess, Process};
+use crate::linux::{uaccess, Process};
 use crate::mem::Memory;
 
 const SIGSET_SIZE: u64 = 8;
@@ -39,7 +39,7 @@ pub fn sys_ppoll(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
     }
     let deadline = if tmo != 0 {
         let (sec, nsec) = read_timespec(mem, tmo)?;
-        deadline_after(sec, nsec)
+        p.restart.deadline(deadline_after(sec, nsec))
     } else {
         None
     };
@@ -85,17 +85,12 @@ pub fn sys_ppoll(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
             store_time_left(mem, tmo, deadline);
             return Err(Errno::EINTR);
         }
-        let now = Instant::now();
         let wake = match (deadline, p.signals.timer.deadline) {
+            _ if always_ready => Some(Instant::now()),
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let timeout = if always_ready {
-            Some(std::time::Duration::ZERO)
-        } else {
-            wake.map(|w| w.saturating_duration_since(now))
-        };
-        if let Err(e) = host::ppoll(&mut host_fds, timeout) {
+        if let Err(e) = block(p, &mut host_fds, wake, deadline) {
             restore_mask(p);
             return Err(e);
         }

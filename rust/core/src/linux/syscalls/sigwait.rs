@@ -18,31 +18,63 @@ const SIGSET_SIZE: u64 = 8;
 
 /// Sleep until a signal can be acted on (a deliverable one, or one in
 /// `wanted` even if blocked) or `deadline` passes; true for a signal.
-pub fn sleep_until_signal(p: &mut Process, deadline: Option<Instant>, wanted: u64) -> bool {
+/// ERESTARTNOINTR when the run is asked to stop first.
+pub fn sleep_until_signal(p: &mut Process, deadline: Option<Instant>, wanted: u64) -> Result<bool, Errno> {
     loop {
         p.poll_timer();
         if p.signals.deliverable() || p.signals.pending_set() & wanted != 0 {
-            return true;
+            return Ok(true);
         }
-        let now = Instant::now();
-        if deadline.is_some_and(|d| d <= now) {
-            return false;
+        if deadline.is_some_and(|d| d <= Instant::now()) {
+            return Ok(false);
         }
         let wake = match (deadline, p.signals.timer.deadline) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        // Nothing can end an endless wait: sleep in long naps, as a
-        // process blocked for good would.
-        std::thread::sleep(wake.map_or(Duration::from_secs(3600), |w| w.saturating_duration_since(now)));
+        block(p, &mut Vec::new(), wake, deadline)?;
     }
+}
+
+/// Block in the host until one of `fds` is ready or `wake` passes (None:
+/// no limit). Unless the run is asked to stop first: then the call is
+/// abandoned (ERESTARTNOINTR, see linux/interruption.rs), and `deadline`,
+/// the end of the call's own wait, is kept for its reissue. Returns the
+/// number of ready descriptors.
+pub fn block(
+    p: &mut Process,
+    fds: &mut Vec<libc::pollfd>,
+    wake: Option<Instant>,
+    deadline: Option<Instant>,
+) -> Result<usize, Errno> {
+    let timeout = wake.map(|w| w.saturating_duration_since(Instant::now()));
+    if timeout == Some(Duration::ZERO) {
+        return host::ppoll(fds, timeout);
+    }
+    let interruption = p.interruption.clone();
+    let abandon = |p: &mut Process| {
+        p.restart.abandon(deadline);
+        Err(Errno::ERESTARTNOINTR)
+    };
+    if interruption.requested() {
+        return abandon(p);
+    }
+    let Some(wake_fd) = interruption.wake_fd() else { return host::ppoll(fds, timeout) };
+    fds.push(libc::pollfd { fd: wake_fd, events: libc::POLLIN, revents: 0 });
+    let polled = host::ppoll(fds, timeout);
+    let woken = fds.pop().is_some_and(|w| w.revents != 0);
+    if interruption.requested() {
+        return abandon(p);
+    }
+    Ok(polled?.saturating_sub(woken as usize))
 }
 
 /// Before a read of host descriptor `fd` that may block (a pipe, a
 /// terminal) while the interval timer runs: wait for data or the timer,
-/// so that the timer's signal can interrupt the read. ERESTARTSYS when a
-/// signal can be acted on first. Without the timer nothing could
-/// interrupt the read, which then blocks in the host as it is.
+/// so that the timer's signal (or a request to stop the run) can end the
+/// wait. ERESTARTSYS when a signal can be acted on first. Without the
+/// timer the read blocks in the host as it is: polling first would cost
+/// every read two more host calls.
 pub fn wait_readable(p: &mut Process, fd: i32) -> Result<(), Errno> {
     let nonblocking = host::fcntl_int(fd, libc::F_GETFL, 0).is_ok_and(|f| f & libc::O_NONBLOCK != 0);
     if nonblocking {
@@ -54,8 +86,8 @@ pub fn wait_readable(p: &mut Process, fd: i32) -> Result<(), Errno> {
             return Err(Errno::ERESTARTSYS);
         }
         let Some(deadline) = p.signals.timer.deadline else { return Ok(()) };
-        let mut pfd = [libc::pollfd { fd, events: libc::POLLIN, revents: 0 }];
-        if host::ppoll(&mut pfd, Some(deadline.saturating_duration_since(Instant::now())))? > 0 {
+        let mut pfd = vec![libc::pollfd { fd, events: libc::POLLIN, revents: 0 }];
+        if block(p, &mut pfd, Some(deadline), None)? > 0 {
             return Ok(());
         }
     }
@@ -79,7 +111,7 @@ pub fn sys_rt_sigsuspend(p: &mut Process, mem: &mut Memory, a: Args) -> SysResul
     }
     let mask = uaccess::read_u64(mem, a[0])?;
     with_temporary_mask(p, mask);
-    sleep_until_signal(p, None, 0);
+    sleep_until_signal(p, None, 0)?;
     Err(Errno::EINTR)
 }
 
@@ -91,13 +123,13 @@ pub fn sys_rt_sigtimedwait(p: &mut Process, mem: &mut Memory, a: Args) -> SysRes
     let wanted = uaccess::read_u64(mem, set)? & !UNBLOCKABLE;
     let deadline = if tmo != 0 {
         let (sec, nsec) = read_timespec(mem, tmo)?;
-        deadline_after(sec, nsec)
+        p.restart.deadline(deadline_after(sec, nsec))
     } else {
         None
     };
     let taken = match p.signals.dequeue(wanted) {
         Some(s) => Some(s),
-        None if sleep_until_signal(p, deadline, wanted) => match p.signals.dequeue(wanted) {
+        None if sleep_until_signal(p, deadline, wanted)? => match p.signals.dequeue(wanted) {
             Some(s) => Some(s),
             None => return Err(Errno::EINTR),
         },

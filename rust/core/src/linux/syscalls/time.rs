@@ -120,8 +120,8 @@ pub fn sys_nanosleep(p: &mut Process, mem: &mut Memory, a: Args) -> SysResult {
 /// relative sleep on Linux (with or without SA_RESTART: nanosleep is
 /// never restarted once a handler ran).
 fn sleep(p: &mut Process, mem: &mut Memory, wait: Duration, rem: u64) -> SysResult {
-    let deadline = std::time::Instant::now().checked_add(wait);
-    if !sleep_until_signal(p, deadline, 0) {
+    let deadline = p.restart.deadline(std::time::Instant::now().checked_add(wait));
+    if !sleep_until_signal(p, deadline, 0)? {
         return Ok(0);
     }
     if rem != 0 {

@@ -8,7 +8,9 @@
 //! pidfds, waking too for output to relay from captured streams.
 
 use std::os::fd::AsRawFd;
+use std::time::Instant;
 
+use super::sigwait::block;
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
 use crate::linux::{host, uaccess, Process};
@@ -170,7 +172,9 @@ fn wait(p: &mut Process, which: Which, options: u32) -> Result<Option<Found>, Er
         let mut fds: Vec<libc::pollfd> =
             children.chain(p.relay.sources()).map(|fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
         // Which descriptor woke us does not matter: the loop rescans.
-        let _ = host::ppoll(&mut fds, Some(RESCAN));
+        if block(p, &mut fds, Instant::now().checked_add(RESCAN), None) == Err(Errno::ERESTARTNOINTR) {
+            return Err(Errno::ERESTARTNOINTR);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod elf;
 mod image;
 mod interp;
+mod interrupt;
 mod io;
 mod loader;
 mod mem;

@@ -1,0 +1,98 @@
+//! Blocking waits ended by a request to stop the run (interruption.rs):
+//! the call is abandoned without effect and, issued again, keeps its
+//! deadline.
+
+use std::time::{Duration, Instant};
+
+use super::*;
+
+fn put_timespec(g: &mut Guest, at: u64, sec: i64, nsec: i64) -> u64 {
+    let mut b = sec.to_le_bytes().to_vec();
+    b.extend_from_slice(&nsec.to_le_bytes());
+    g.poke(at, &b);
+    at
+}
+
+/// Ask `g`'s run to stop after `delay`, from another thread.
+fn request_after(g: &Guest, delay: Duration) -> std::thread::JoinHandle<()> {
+    let interruption = g.p.interruption();
+    std::thread::spawn(move || {
+        std::thread::sleep(delay);
+        interruption.request();
+    })
+}
+
+#[test]
+fn a_requested_stop_abandons_a_sleep_without_effect() {
+    let mut g = Guest::new();
+    let ts = put_timespec(&mut g, SCRATCH, 30, 0);
+    let waker = request_after(&g, Duration::from_millis(50));
+    let t = Instant::now();
+    assert_eq!(g.outcome(nr::NANOSLEEP, &[ts, SCRATCH + 16]), SyscallOutcome::Interrupted);
+    assert!(t.elapsed() < Duration::from_secs(10));
+    waker.join().unwrap();
+    // No result in a0 (still the first argument), no time left written.
+    assert_eq!(g.hart.x[10], ts);
+    assert_eq!(g.peek(SCRATCH + 16, 16), vec![0; 16]);
+    // While the request stands, waits are abandoned before they block;
+    // calls that do not block still run.
+    assert_eq!(g.outcome(nr::NANOSLEEP, &[ts, 0]), SyscallOutcome::Interrupted);
+    let zero = put_timespec(&mut g, SCRATCH + 32, 0, 0);
+    assert_eq!(g.call(nr::NANOSLEEP, &[zero, 0]), 0);
+    assert_eq!(g.call(nr::PPOLL, &[0, 0, zero, 0, 8]), 0);
+    g.p.interruption().clear();
+    let short = put_timespec(&mut g, SCRATCH + 48, 0, 1_000_000);
+    assert_eq!(g.call(nr::NANOSLEEP, &[short, 0]), 0);
+}
+
+#[test]
+fn a_reissued_sleep_keeps_its_deadline() {
+    let mut g = Guest::new();
+    let ts = put_timespec(&mut g, SCRATCH, 1, 0);
+    let start = Instant::now();
+    let waker = request_after(&g, Duration::from_millis(300));
+    assert_eq!(g.outcome(nr::NANOSLEEP, &[ts, 0]), SyscallOutcome::Interrupted);
+    waker.join().unwrap();
+    g.p.interruption().clear();
+    assert_eq!(g.call(nr::NANOSLEEP, &[ts, 0]), 0);
+    let total = start.elapsed();
+    // One second in all, not 0.3 + 1 s: the reissue slept what was left.
+    assert!(total >= Duration::from_secs(1), "{total:?}");
+    assert!(total < Duration::from_millis(1250), "{total:?}");
+    // Another call does not inherit that deadline.
+    let t = Instant::now();
+    let short = put_timespec(&mut g, SCRATCH + 16, 0, 200_000_000);
+    assert_eq!(g.call(nr::NANOSLEEP, &[short, 0]), 0);
+    assert!(t.elapsed() >= Duration::from_millis(200));
+}
+
+#[test]
+fn sigsuspend_abandoned_restores_the_signal_mask() {
+    let mut g = Guest::new();
+    let blocked = 1u64 << 9;
+    g.poke(SCRATCH, &blocked.to_le_bytes());
+    assert_eq!(g.call(nr::RT_SIGPROCMASK, &[0, SCRATCH, 0, 8]), 0);
+    g.poke(SCRATCH + 8, &0u64.to_le_bytes());
+    g.p.interruption().request();
+    assert_eq!(g.outcome(nr::RT_SIGSUSPEND, &[SCRATCH + 8, 8]), SyscallOutcome::Interrupted);
+    assert_eq!(g.call(nr::RT_SIGPROCMASK, &[0, 0, SCRATCH + 16, 8]), 0);
+    assert_eq!(g.peek_u64(SCRATCH + 16), blocked);
+}
+
+#[test]
+fn a_requested_stop_ends_a_poll_on_an_empty_pipe() {
+    let mut g = Guest::new();
+    assert_eq!(g.call(nr::PIPE2, &[SCRATCH, 0]), 0);
+    let read_end = g.peek_u32(SCRATCH);
+    // struct pollfd { int fd; short events; short revents; }
+    let mut pfd = read_end.to_le_bytes().to_vec();
+    pfd.extend_from_slice(&(libc::POLLIN as u16).to_le_bytes());
+    pfd.extend_from_slice(&[0, 0]);
+    g.poke(SCRATCH + 8, &pfd);
+    let waker = request_after(&g, Duration::from_millis(50));
+    assert_eq!(g.outcome(nr::PPOLL, &[SCRATCH + 8, 1, 0, 0, 8]), SyscallOutcome::Interrupted);
+    waker.join().unwrap();
+    g.p.interruption().clear();
+    let zero = put_timespec(&mut g, SCRATCH + 16, 0, 0);
+    assert_eq!(g.call(nr::PPOLL, &[SCRATCH + 8, 1, zero, 0, 8]), 0);
+}
