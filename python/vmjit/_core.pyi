@@ -8,8 +8,10 @@ class VmError(Exception): ...
 class ElfError(VmError): ...
 class EngineUnavailable(VmError): ...
 
-# (kind: "exited" | "budget" | "fault" | "signal", exit_code, signal, pc,
-#  fault_addr, access, bits, message)
+# (kind: "exited" | "budget" | "fault" | "signal" | "halted" | "request",
+#  exit_code, signal, pc, fault_addr, access, bits, message). "request" is
+# internal: a system-mode access waits for Python (see `host_request`);
+# vmjit.devices serves it and runs on, so users never see it.
 _StopTuple = Tuple[str, Optional[int], Optional[int], int, Optional[int], Optional[str], Optional[int], str]
 
 def disassemble_elf(image: bytes) -> str: ...
@@ -56,5 +58,21 @@ class Machine:
     def read_memory(self, addr: int, size: int) -> bytes: ...
     def write_memory(self, addr: int, data: bytes) -> None: ...
     def take_output(self, fd: int) -> bytes: ...
+    def map_host_range(self, base: int, size: int) -> None:
+        """Let Python serve guest accesses to physical [base, base+size).
+        Raises ValueError for an empty, wrapping or overlapping range,
+        VmError on a user-mode machine."""
+    def set_lazy_ram(self, on: bool) -> None:
+        """Have Python fill each RAM page on the guest's first touch."""
+    def host_request(self) -> Optional[Tuple[str, int, int, Optional[int]]]:
+        """The request a run stopped for: ("read", addr, size, None),
+        ("write", addr, size, value) or ("page", addr, 0, None); None once
+        served."""
+    def complete_read(self, value: int) -> None:
+        """Serve a "read" request with the value read."""
+    def complete_write(self) -> None:
+        """Serve a "write" request."""
+    def fill_page(self, data: Optional[bytes] = None) -> None:
+        """Serve a "page" request with exactly 4096 bytes (None: zeros)."""
     def regions(self) -> List[Tuple[int, int, str, str]]: ...
     def stats(self) -> Dict[str, object]: ...

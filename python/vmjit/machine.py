@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import IO, AsyncIterator, Iterator, Mapping, Optional, Sequence, Union
 
 from vmjit import _core
+from vmjit.devices import Device, HostBus, PageHandler
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: Where guest output goes: None captures it into ``Machine.stdout``/``stderr``,
@@ -183,6 +184,7 @@ class Machine:
         self._stderr = bytearray()
         self.regs = Registers(core)
         self.memory = Memory(core)
+        self._host = HostBus(core)
 
     @classmethod
     def linux(
@@ -259,7 +261,7 @@ class Machine:
     @classmethod
     def system(
         cls,
-        image: PathLike,
+        image: Optional[PathLike],
         memory: Union[int, str] = "128M",
         stdin: bytes = b"",
         stdout: OutputSpec = None,
@@ -277,6 +279,9 @@ class Machine:
         run again stops with kind ``"halted"``. ``memory.read``/``write``
         address physical memory. System mode runs on the interpreter:
         ``engine="jit"`` raises `EngineUnavailable`.
+
+        ``image=None`` starts with RAM empty and pc at 0x8000_0000, for a
+        machine whose pages all come from `on_page_fault`.
         """
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
@@ -286,8 +291,10 @@ class Machine:
             # The console is always captured by the board; pass it on after
             # each run.
             stdout = sys.stdout.buffer
-        with open(os.fspath(image), "rb") as f:
-            data = f.read()
+        data = b""
+        if image is not None:
+            with open(os.fspath(image), "rb") as f:
+                data = f.read()
         core = _core.Machine.system(data, parse_size(memory), bytes(stdin), engine)
         return cls(core, stdout, None)
 
@@ -296,7 +303,11 @@ class Machine:
         instructions retired (exactly). The GIL is released meanwhile."""
         if max_instructions is not None and max_instructions < 0:
             raise ValueError("max_instructions must be >= 0")
-        stop = StopReason._from_core(self._core.run(max_instructions))
+        try:
+            stop = StopReason._from_core(self._host.run_sync(max_instructions))
+        except BaseException:
+            self._collect_output_after_error()
+            raise
         self._collect_output()
         return stop
 
@@ -325,15 +336,16 @@ class Machine:
         if max_instructions is not None and max_instructions < 0:
             raise ValueError("max_instructions must be >= 0")
         try:
-            stop = StopReason._from_core(
-                await self._core.run_async(max_instructions, slice_instructions, priority)
-            )
+            stop = StopReason._from_core(await self._host.run(max_instructions, slice_instructions, priority))
         except asyncio.CancelledError:
             # The worker notices the cancellation at the end of its slice;
             # wait for that so the caller gets a machine it can inspect.
             while self._core.running:
                 await asyncio.sleep(0.0005)
             self._collect_output()
+            raise
+        except BaseException:
+            self._collect_output_after_error()
             raise
         self._collect_output()
         return stop
@@ -352,7 +364,7 @@ class Machine:
         remaining = max_instructions
         while True:
             budget = slice_instructions if remaining is None else min(slice_instructions, remaining)
-            stop = StopReason._from_core(await self._core.run_async(budget, slice_instructions, priority))
+            stop = StopReason._from_core(await self._host.run(budget, slice_instructions, priority))
             for kind, fd, spec in (("stdout", 1, self._stdout_spec), ("stderr", 2, self._stderr_spec)):
                 if spec == "inherit":
                     continue
@@ -365,6 +377,46 @@ class Machine:
                 yield Event(stop.kind, stop=stop)
                 return
 
+    def map_mmio(self, base: int, size: int, device: Device) -> None:
+        """Serve the guest's accesses to physical ``[base, base+size)`` with
+        ``device`` (system mode only): a load calls ``device.read(offset,
+        size)``, which returns the unsigned value (an int in
+        ``[0, 2**(8*size))``); a store calls ``device.write(offset, size,
+        value)``. Each may be a plain or a coroutine function; a coroutine
+        is awaited by ``await run()`` and `events`, and run on a private
+        event loop by `run_sync` (which then must not be called from inside
+        a running loop). Accesses elsewhere stay in Rust.
+
+        An access is 1, 2, 4 or 8 bytes and lies within the range (else the
+        guest gets an access fault); an AMO is a read followed by a write;
+        instruction fetches from the range are access faults. An exception
+        raised by the device, or a read returning a non-int (`TypeError`)
+        or a value out of range (`ValueError`), propagates out of the run
+        with the access not done: the machine stays consistent with pc at
+        the accessing instruction, and running it again retries the access.
+
+        Raises `ValueError` for an empty range, one that wraps around the
+        end of the address space, or one that overlaps RAM, a built-in
+        device (CLINT, UART) or another mapped device; `VmError` for a
+        Linux user-mode machine."""
+        self._host.map(base, size, device)
+
+    def on_page_fault(self, handler: Optional[PageHandler]) -> None:
+        """Fill RAM lazily (system mode only): ``handler(page_address)`` is
+        called once for each 4 KiB RAM page on the guest's first touch of
+        it (a load, store, instruction fetch or page-table walk), and
+        returns the page's 4096 bytes, or None to leave it zero-filled. It
+        may be a coroutine function (served as for `map_mmio` devices, and
+        its errors propagate the same way: the page stays unfilled and the
+        access is retried by the next run). None removes the handler.
+
+        Pages already present are never asked for: those the boot image's
+        bytes were loaded into, those the guest touched before the handler
+        was set, and those written through ``memory.write``. A ``memory.read`` of a page not yet
+        touched returns zeros without calling the handler and leaves the
+        page to be filled on the guest's first touch."""
+        self._host.set_page_handler(handler)
+
     @property
     def running(self) -> bool:
         """True while a run owns the machine."""
@@ -375,6 +427,13 @@ class Machine:
         """Instructions retired as of the end of the last run or time slice.
         Unlike ``stats``, it can be read while the machine runs."""
         return self._core.progress
+
+    def _collect_output_after_error(self) -> None:
+        """Keep the guest's output up to an access whose device or page
+        fault handler raised (unless the run never started: the machine was
+        busy with another)."""
+        if not self._core.running:
+            self._collect_output()
 
     def _collect_output(self) -> None:
         for fd, spec, buf in ((1, self._stdout_spec, self._stdout), (2, self._stderr_spec, self._stderr)):

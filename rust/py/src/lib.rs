@@ -2,6 +2,7 @@
 //! over `vmjit_core`, error mapping, and the GIL released while guests run.
 
 mod errors;
+mod host_io;
 mod machine;
 mod run;
 mod sched;

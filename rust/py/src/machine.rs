@@ -14,9 +14,11 @@ use tokio::sync::oneshot;
 
 use vmjit_core::engine::{self, EngineKind, StopKind, StopReason};
 use vmjit_core::linux::{read_program, Input, LinuxConfig, LinuxOptions, Output};
+use vmjit_core::mem::HostReply;
 use vmjit_core::system::SystemConfig;
 
 use crate::errors::{to_py, VmError};
+use crate::host_io;
 use crate::run::{self, RunGuard};
 use crate::sched;
 
@@ -324,6 +326,41 @@ impl Machine {
             .mem
             .poke(addr, &data)
             .map_err(|f| VmError::new_err(format!("cannot write guest memory: {f}")))
+    }
+
+    /// Let Python serve guest accesses to the physical range [base,
+    /// base+size): runs stop with kind "request" for each of them.
+    fn map_host_range(&self, base: u64, size: u64) -> PyResult<()> {
+        host_io::map_range(&mut *self.machine()?, base, size)
+    }
+
+    /// Have Python fill each RAM page on the guest's first touch of it.
+    fn set_lazy_ram(&self, on: bool) -> PyResult<()> {
+        host_io::set_lazy_ram(&mut *self.machine()?, on)
+    }
+
+    /// The request a run stopped for, until it is served:
+    /// ("read", addr, size, None), ("write", addr, size, value) or
+    /// ("page", addr, 0, None).
+    fn host_request(&self) -> PyResult<Option<host_io::RequestTuple>> {
+        Ok(host_io::request(&*self.machine()?))
+    }
+
+    /// Serve a "read" request with `value` (its low bytes are used).
+    fn complete_read(&self, value: u64) -> PyResult<()> {
+        host_io::complete(&mut *self.machine()?, HostReply::Read(value))
+    }
+
+    /// Serve a "write" request: the device did it.
+    fn complete_write(&self) -> PyResult<()> {
+        host_io::complete(&mut *self.machine()?, HostReply::Write)
+    }
+
+    /// Serve a "page" request with the page's 4096 bytes (None: zeros).
+    #[pyo3(signature = (data=None))]
+    fn fill_page(&self, data: Option<Vec<u8>>) -> PyResult<()> {
+        let page = data.as_deref().map(host_io::page).transpose()?;
+        host_io::complete(&mut *self.machine()?, HostReply::Page(page))
     }
 
     /// Captured output of fd 1 or 2 since the last call.

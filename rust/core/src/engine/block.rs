@@ -24,7 +24,8 @@ pub struct Block {
 
 /// Decode the block starting at `pc`. A fetch fault on the first
 /// instruction is returned; one further on ends the block early, so the
-/// fault is raised only if execution gets there.
+/// fault is raised only if execution gets there (and so is a request to
+/// the host to fill the page: it is forgotten here).
 pub fn translate(mem: &mut Memory, pc: u64) -> Result<Block, Exception> {
     let mut insts = Vec::with_capacity(16);
     let mut at = pc;
@@ -34,7 +35,10 @@ pub fn translate(mem: &mut Memory, pc: u64) -> Result<Block, Exception> {
         let inst = match fetch_decode(mem, at) {
             Ok(i) => i,
             Err(f) if insts.is_empty() => return Err(f.exception()),
-            Err(_) => break,
+            Err(_) => {
+                mem.clear_host_request();
+                break;
+            }
         };
         // CSR instructions run alone in their block, so that counters read
         // by them (instret) are exact at block granularity.

@@ -275,13 +275,16 @@ impl Machine {
         let budget = max_instructions.unwrap_or(u64::MAX);
         let stop = match self.env {
             Environment::Linux(_) => self.guarded_run_loop(budget),
-            Environment::System(_) => self.run_system(budget),
+            Environment::System(_) => {
+                self.mem.clear_host_request();
+                self.run_system(budget)
+            }
         };
         if self.process().is_some_and(Process::is_forked_child) {
             self.finish_forked_child(stop);
         }
         self.run_time += started.elapsed();
-        if stop.kind != StopKind::Budget {
+        if !matches!(stop.kind, StopKind::Budget | StopKind::HostRequest) {
             self.finished = Some(stop.clone());
         }
         stop

@@ -17,6 +17,11 @@ pub enum StopKind {
     /// System mode: the hart can make no progress (wfi with nothing to
     /// wake it, a request the board cannot serve).
     Halted,
+    /// System mode: an access needs the host (a device it serves, a RAM
+    /// page it fills); `Memory::host_request` says what. `pc` is the
+    /// accessing instruction, which runs again once the host served the
+    /// request. The bindings serve it and resume: users never see it.
+    HostRequest,
 }
 
 impl StopKind {
@@ -27,6 +32,7 @@ impl StopKind {
             StopKind::Fault => "fault",
             StopKind::Signal => "signal",
             StopKind::Halted => "halted",
+            StopKind::HostRequest => "request",
         }
     }
 }
@@ -95,6 +101,11 @@ impl StopReason {
 
     pub fn halted(pc: u64, message: String) -> Self {
         Self::plain(StopKind::Halted, pc, message)
+    }
+
+    /// A pause for the host at the instruction at `pc`.
+    pub fn host_request(pc: u64) -> Self {
+        Self::plain(StopKind::HostRequest, pc, format!("waiting for the host at pc {pc:#x}"))
     }
 
     /// The stop of a guest killed by signal `sig` (not a fault of the

@@ -1,5 +1,10 @@
 //! The run loop of a system-mode machine (interpreter only).
 //!
+//! An access the host must serve (mem/host_io.rs) stops the loop before
+//! the exception it raised is taken, with pc at the accessing instruction.
+//! Once served, that instruction runs again alone: no interrupt is taken
+//! before it (it has begun) and nothing else runs with the served values.
+//!
 //! Interrupts are taken at block boundaries. Privileged instructions end
 //! their block (CSR accesses even run alone in theirs), so the board
 //! executes them between blocks. Exceptions become traps into the guest;
@@ -35,9 +40,21 @@ impl Machine {
             if remaining == 0 {
                 return StopReason::budget(self.hart.pc);
             }
-            let mut outcome = match board.poll_interrupts(&self.hart, &mut self.mem) {
+            let replay = match self.mem.host_replay_pc() {
+                Some(pc) if pc == self.hart.pc => true,
+                Some(_) => {
+                    // The guest was moved elsewhere: the served accesses
+                    // belong to no instruction any more.
+                    self.mem.end_host_replay();
+                    false
+                }
+                None => false,
+            };
+            let interrupt = if replay { None } else { board.poll_interrupts(&self.hart, &mut self.mem) };
+            let mut outcome = match interrupt {
                 Some(n) => board.trap(&mut self.hart, &mut self.mem, Trap::Interrupt(n)),
                 None => match self.cache.lookup(&mut self.mem, self.hart.pc) {
+                    Err(_) if self.mem.host_request_raised() => return self.stop_for_host(),
                     Err(e) => board.trap(&mut self.hart, &mut self.mem, Trap::Exception(e)),
                     Ok(id) => {
                         let block = self.cache.get(id);
@@ -45,7 +62,7 @@ impl Machine {
                         if block.insts.len() == 1 && is_privileged(first.op) {
                             board.execute(&mut self.hart, &mut self.mem, &first)
                         } else {
-                            let limit = remaining.min(usize::MAX as u64) as usize;
+                            let limit = if replay { 1 } else { remaining.min(usize::MAX as u64) as usize };
                             let (exit, retired) = interp::run_block(&mut self.hart, &mut self.mem, block, limit);
                             self.hart.instret += retired as u64;
                             match exit {
@@ -56,6 +73,7 @@ impl Machine {
                                         let inst = *inst;
                                         board.execute(&mut self.hart, &mut self.mem, &inst)
                                     }
+                                    _ if self.mem.host_request_raised() => return self.stop_for_host(),
                                     _ => board.trap(&mut self.hart, &mut self.mem, Trap::Exception(e)),
                                 },
                             }
@@ -63,6 +81,9 @@ impl Machine {
                     }
                 },
             };
+            if replay {
+                self.mem.end_host_replay();
+            }
             if self.mem.take_watch_hit() {
                 let htif = board.htif(&mut self.mem);
                 if htif != Outcome::Continue {
@@ -88,5 +109,11 @@ impl Machine {
                 Outcome::Halt(message) => return StopReason::halted(self.hart.pc, message),
             }
         }
+    }
+
+    /// Stop for the host request the instruction at pc raised.
+    fn stop_for_host(&mut self) -> StopReason {
+        self.mem.stop_for_host_request(self.hart.pc);
+        StopReason::host_request(self.hart.pc)
     }
 }

@@ -17,6 +17,7 @@
 //! translates the virtual address (`mmu.rs`) and reaches RAM or a device
 //! (`system.rs`); the TLBs and their fast path stay as they are.
 
+mod host_io;
 mod image;
 mod mmu;
 mod region;
@@ -27,6 +28,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::hart::Exception;
 
+pub use host_io::{HostReply, HostReplyError, HostRequest, MmioRangeError};
 pub use image::intern;
 pub use mmu::{Translation, TranslationMode};
 pub use region::{Backing, Perms, Region};
@@ -343,15 +345,21 @@ impl Memory {
     }
 
     /// Read ignoring permissions (debuggers, the Python API). Fails only
-    /// where nothing is mapped.
+    /// where nothing is mapped. When the host fills RAM lazily, a page not yet touched reads as
+    /// zeros and stays untouched.
     pub fn peek(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), MemFault> {
+        if self.system.as_ref().is_some_and(|b| b.host.lazy_ram()) {
+            return self.peek_lazy(addr, buf);
+        }
         self.for_each_page(addr, buf.len(), Access::Read, false, |page, off, i, n| {
             buf[i..i + n].copy_from_slice(&page[off..off + n]);
         })
     }
 
     /// Write ignoring permissions (the loader, debuggers). Fails only where
-    /// nothing is mapped.
+    /// nothing is mapped. When the host fills RAM lazily, an untouched page
+    /// written here becomes present (zeros around the data) and the host is
+    /// never asked for it.
     pub fn poke(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
         self.for_each_page(addr, data.len(), Access::Write, false, |page, off, i, n| {
             page[off..off + n].copy_from_slice(&data[i..i + n]);

@@ -9,6 +9,7 @@
 
 use std::any::Any;
 
+use super::host_io::HostIo;
 use super::mmu::Translation;
 use super::{Access, FaultKind, MemFault, Memory, PAGE_MASK, PAGE_SIZE};
 
@@ -16,6 +17,8 @@ use super::{Access, FaultKind, MemFault, Memory, PAGE_MASK, PAGE_SIZE};
 /// address the device claimed with `contains`.
 pub trait Mmio: Send {
     fn contains(&self, addr: u64) -> bool;
+    /// True when some address of [start, end) is claimed.
+    fn overlaps(&self, start: u64, end: u64) -> bool;
     /// The value read; None makes the access an access fault.
     fn read(&mut self, addr: u64, size: usize) -> Option<u64>;
     /// False makes the access an access fault.
@@ -26,11 +29,13 @@ pub trait Mmio: Send {
 
 pub(super) struct SystemBus {
     translation: Translation,
-    devices: Box<dyn Mmio>,
+    pub(super) devices: Box<dyn Mmio>,
     /// Physical address of a RAM word whose stores must be noticed (HTIF's
     /// `tohost`). Its page never enters the write TLB.
     watch: Option<u64>,
     watch_hit: bool,
+    /// Ranges and RAM pages the host serves.
+    pub(super) host: HostIo,
 }
 
 /// Where one page-sized piece of an access goes.
@@ -39,7 +44,20 @@ enum Target {
     Ram(*mut u8),
     /// Physical address on a device.
     Device(u64),
+    /// Physical address in a range the host serves.
+    Host(u64),
 }
+
+/// The bytes of an access to host ranges.
+enum HostBytes<'a> {
+    /// Receives the bytes read.
+    Read(&'a mut [u8]),
+    /// The bytes to write.
+    Write(&'a [u8]),
+}
+
+/// Why a RAM page cannot be reached now.
+struct FillRequested;
 
 impl Memory {
     /// Switch this memory to system mode: from now on addresses are
@@ -50,6 +68,7 @@ impl Memory {
             devices,
             watch: None,
             watch_hit: false,
+            host: HostIo::default(),
         }));
         self.flush_translations();
     }
@@ -101,18 +120,28 @@ impl Memory {
         if addr & 7 != 0 {
             return None;
         }
-        let page = self.ram_page(addr)?;
+        let page = self.ram_page(addr).ok()??;
         let off = (addr & PAGE_MASK) as usize;
         // SAFETY: page points at a live 4096-byte page and off + 8 <= 4096
         // because addr is 8-byte aligned.
         Some(u64::from_le(unsafe { std::ptr::read_unaligned(page.add(off) as *const u64) }))
     }
 
-    /// The host page holding physical `addr` when it is RAM.
-    fn ram_page(&mut self, addr: u64) -> Option<*mut u8> {
-        self.regions.find(addr)?;
+    /// The host page holding physical `addr` when it is RAM. A page the
+    /// host fills lazily and has not filled yet becomes the host request.
+    fn ram_page(&mut self, addr: u64) -> Result<Option<*mut u8>, FillRequested> {
+        if self.regions.find(addr).is_none() {
+            return Ok(None);
+        }
+        if let Some(page) = self.pages.get_mut(&(addr >> 12)) {
+            return Ok(Some(page.as_mut_ptr()));
+        }
+        if let Some(bus) = self.system.as_mut().filter(|b| b.host.lazy_ram()) {
+            bus.host.request_page(addr);
+            return Err(FillRequested);
+        }
         let page = self.pages.entry(addr >> 12).or_insert_with(|| Box::new([0; PAGE_SIZE as usize]));
-        Some(page.as_mut_ptr())
+        Ok(Some(page.as_mut_ptr()))
     }
 
     /// Translate every page of `[addr, addr+len)` before any byte moves, so
@@ -130,7 +159,8 @@ impl Memory {
             let off = (va & PAGE_MASK) as usize;
             let n = (PAGE_SIZE as usize - off).min(len - done);
             let pa = self.translate(va, access, &t)?;
-            let target = match self.ram_page(pa) {
+            let page = self.ram_page(pa).map_err(|_| MemFault { addr: va, access, kind: FaultKind::Physical })?;
+            let target = match page {
                 Some(page) => {
                     self.tlb_stats.misses += 1;
                     let vpn = va >> 12;
@@ -146,13 +176,23 @@ impl Memory {
                     // SAFETY: off < 4096, inside the page.
                     Target::Ram(unsafe { page.add(off) })
                 }
-                None => {
-                    let claimed = self.system.as_ref().is_some_and(|b| b.devices.contains(pa));
-                    if !claimed || n > 8 || access == Access::Fetch {
-                        return Err(MemFault { addr: va, access, kind: FaultKind::Physical });
+                None => match self.system.as_ref().and_then(|b| b.host.range_of(pa)) {
+                    // A piece (at most 8 bytes) must lie in one host range,
+                    // as a device register does.
+                    Some((_, end)) => {
+                        if n > 8 || access == Access::Fetch || pa.checked_add(n as u64).is_none_or(|e| e > end) {
+                            return Err(MemFault { addr: va, access, kind: FaultKind::Physical });
+                        }
+                        Target::Host(pa)
                     }
-                    Target::Device(pa)
-                }
+                    None => {
+                        let claimed = self.system.as_ref().is_some_and(|b| b.devices.contains(pa));
+                        if !claimed || n > 8 || access == Access::Fetch {
+                            return Err(MemFault { addr: va, access, kind: FaultKind::Physical });
+                        }
+                        Target::Device(pa)
+                    }
+                },
             };
             out.push((target, n));
             done += n;
@@ -161,11 +201,44 @@ impl Memory {
         Ok(out)
     }
 
+    /// Do the pieces of an access that go to host ranges, before any
+    /// other piece: when one of them raises a host request, the access
+    /// fails without effect and is done whole when re-executed.
+    fn host_pieces(&mut self, addr: u64, pieces: &[(Target, usize)], mut io: HostBytes<'_>) -> Result<(), MemFault> {
+        let mut done = 0;
+        for &(ref target, n) in pieces {
+            if let (&Target::Host(pa), Some(bus)) = (target, self.system.as_mut()) {
+                let served = match &mut io {
+                    HostBytes::Write(data) => {
+                        let mut b = [0u8; 8];
+                        b[..n].copy_from_slice(&data[done..done + n]);
+                        bus.host.write(pa, n as u8, u64::from_le_bytes(b))
+                    }
+                    HostBytes::Read(buf) => match bus.host.read(pa, n as u8) {
+                        Some(v) => {
+                            buf[done..done + n].copy_from_slice(&v.to_le_bytes()[..n]);
+                            true
+                        }
+                        None => false,
+                    },
+                };
+                if !served {
+                    let access = if matches!(io, HostBytes::Write(_)) { Access::Write } else { Access::Read };
+                    return Err(MemFault { addr: addr.wrapping_add(done as u64), access, kind: FaultKind::Physical });
+                }
+            }
+            done += n;
+        }
+        Ok(())
+    }
+
     pub(super) fn system_read(&mut self, addr: u64, buf: &mut [u8], access: Access) -> Result<(), MemFault> {
         let pieces = self.pieces(addr, buf.len(), access)?;
+        self.host_pieces(addr, &pieces, HostBytes::Read(buf))?;
         let mut done = 0;
         for (target, n) in pieces {
             match target {
+                Target::Host(_) => {}
                 // SAFETY: `pieces` checked that n bytes from p lie in one page.
                 Target::Ram(p) => unsafe { std::ptr::copy_nonoverlapping(p, buf[done..].as_mut_ptr(), n) },
                 Target::Device(pa) => {
@@ -182,9 +255,11 @@ impl Memory {
 
     pub(super) fn system_write(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
         let pieces = self.pieces(addr, data.len(), Access::Write)?;
+        self.host_pieces(addr, &pieces, HostBytes::Write(data))?;
         let mut done = 0;
         for (target, n) in pieces {
             match target {
+                Target::Host(_) => {}
                 Target::Ram(p) => {
                     // SAFETY: as for reads.
                     unsafe { std::ptr::copy_nonoverlapping(data[done..].as_ptr(), p, n) };

@@ -20,13 +20,20 @@ impl Devices {
     }
 }
 
+/// The windows of the physical map the devices claim, as (base, size).
+const WINDOWS: [(u64, u64); 2] = [(clint::BASE, clint::SIZE), (uart::BASE, uart::SIZE)];
+
 fn within(addr: u64, base: u64, size: u64) -> bool {
     addr >= base && addr - base < size
 }
 
 impl Mmio for Devices {
     fn contains(&self, addr: u64) -> bool {
-        within(addr, clint::BASE, clint::SIZE) || within(addr, uart::BASE, uart::SIZE)
+        WINDOWS.iter().any(|&(base, size)| within(addr, base, size))
+    }
+
+    fn overlaps(&self, start: u64, end: u64) -> bool {
+        WINDOWS.iter().any(|&(base, size)| base < end && start < base + size)
     }
 
     fn read(&mut self, addr: u64, size: usize) -> Option<u64> {
