@@ -275,8 +275,9 @@ class Machine:
         the machine's ``stdout``. An HTIF exit stops the run with kind
         ``"exited"`` and the guest's code (0 = pass); a hart that can never
         run again stops with kind ``"halted"``. ``memory.read``/``write``
-        address physical memory. System mode runs on the interpreter:
-        ``engine="jit"`` raises `EngineUnavailable`.
+        address physical memory. ``engine`` works as in user mode: both
+        tiers run system code, and interrupts arrive at the same instruction
+        on either.
         """
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r}: expected one of {', '.join(ENGINES)}")
