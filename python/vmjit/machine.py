@@ -277,8 +277,9 @@ class Machine:
         the machine's ``stdout``. An HTIF exit stops the run with kind
         ``"exited"`` and the guest's code (0 = pass); a hart that can never
         run again stops with kind ``"halted"``. ``memory.read``/``write``
-        address physical memory. System mode runs on the interpreter:
-        ``engine="jit"`` raises `EngineUnavailable`.
+        address physical memory. ``engine`` works as in user mode: both
+        tiers run system code, and interrupts arrive at the same instruction
+        on either.
 
         ``image=None`` starts with RAM empty and pc at 0x8000_0000, for a
         machine whose pages all come from `on_page_fault`.

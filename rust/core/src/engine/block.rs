@@ -17,8 +17,9 @@ pub const MAX_BLOCK_INSTS: usize = 64;
 pub struct Block {
     pub start: u64,
     pub insts: Box<[Inst]>,
-    /// Guest page numbers the block's bytes lie in (one, or two when the
-    /// last instruction straddles a page boundary).
+    /// Page numbers the block's bytes lie in (one, or two when the last
+    /// instruction straddles a page boundary), as memory tracks code pages:
+    /// virtual in user mode, physical in system mode.
     pub pages: (u64, u64),
 }
 
@@ -52,11 +53,9 @@ pub fn translate(mem: &mut Memory, pc: u64) -> Result<Block, Exception> {
             break;
         }
     }
-    mem.mark_code_page(pc);
-    if last_page != first_page {
-        mem.mark_code_page(last_page << 12);
-    }
-    Ok(Block { start: pc, insts: insts.into_boxed_slice(), pages: (first_page, last_page) })
+    let first = mem.mark_code_page(pc);
+    let last = if last_page != first_page { mem.mark_code_page(last_page << 12) } else { first };
+    Ok(Block { start: pc, insts: insts.into_boxed_slice(), pages: (first, last) })
 }
 
 fn is_csr(op: Op) -> bool {
@@ -114,6 +113,18 @@ pub struct CacheStats {
     pub flushes: u64,
     /// Compiled blocks whose code was dropped (invalidation or flush).
     pub code_invalidated: u64,
+}
+
+impl CacheStats {
+    /// Add the counts of `other` to these.
+    pub fn absorb(&mut self, other: CacheStats) {
+        self.lookups += other.lookups;
+        self.jump_cache_hits += other.jump_cache_hits;
+        self.blocks_decoded += other.blocks_decoded;
+        self.blocks_invalidated += other.blocks_invalidated;
+        self.flushes += other.flushes;
+        self.code_invalidated += other.code_invalidated;
+    }
 }
 
 impl Default for BlockCache {

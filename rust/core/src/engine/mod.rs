@@ -1,6 +1,7 @@
 //! The engine: a machine's run loop, its stop reasons and statistics.
 
 pub mod block;
+mod contexts;
 mod stop;
 mod system;
 
@@ -14,6 +15,7 @@ use crate::system::{Board, SystemConfig, SystemError};
 use crate::jit::context::{exit, JitContext};
 use crate::jit::Jit;
 use block::{BlockCache, Tier};
+use contexts::Contexts;
 pub use stop::{Signal, StopKind, StopReason};
 
 /// Errors of building or driving a machine (not guest faults: those are
@@ -100,10 +102,13 @@ pub struct Stats {
 enum Compiled {
     /// It stopped at a block boundary: the loop goes on from `hart.pc`.
     Ran,
-    /// It stopped before a memory access it leaves to the interpreter.
-    Interpret,
-    /// A trap or ecall for the run loop to complete.
-    Exit(BlockExit),
+    /// It stopped before a memory access it leaves to the interpreter;
+    /// `left` instructions of that block remain, the access included.
+    Interpret { left: u64 },
+    /// An ecall at `hart.pc`, not retired yet, for the environment.
+    Ecall,
+    /// An exception raised by compiled code at `hart.pc`.
+    Trap(Exception),
 }
 
 /// What surrounds the hart: chosen once, when the machine is built.
@@ -122,7 +127,11 @@ pub struct Machine {
     pub hart: Hart,
     pub mem: Memory,
     pub env: Environment,
+    /// The block cache in use: in system mode, that of the current code
+    /// context.
     cache: BlockCache,
+    /// System mode: the code context of `cache`, and the caches of others.
+    contexts: Contexts,
     /// Set once the guest exited or was killed; later runs return it again.
     finished: Option<StopReason>,
     syscalls: u64,
@@ -156,7 +165,7 @@ impl Machine {
 
     /// A system-mode machine: a board with RAM at 0x8000_0000 booting
     /// `image` (an ELF placed at its physical addresses, or a raw binary at
-    /// the start of RAM) in machine mode. It runs on the interpreter.
+    /// the start of RAM) in machine mode.
     pub fn system(image: &[u8], config: SystemConfig) -> Result<Machine, VmError> {
         let mut hart = Hart::new();
         let mut mem = Memory::new();
@@ -170,6 +179,7 @@ impl Machine {
             mem,
             env,
             cache: BlockCache::new(),
+            contexts: Contexts::default(),
             finished: None,
             syscalls: 0,
             run_time: Duration::ZERO,
@@ -221,15 +231,6 @@ impl Machine {
     /// Choose the tier. `Jit` fails with `EngineUnavailable` when this host
     /// cannot run generated code; `Auto` then quietly interprets.
     pub fn set_engine(&mut self, kind: EngineKind) -> Result<(), VmError> {
-        if let Environment::System(_) = self.env {
-            // The JIT does not know privileged state or translation yet;
-            // `Auto` quietly stays on the interpreter.
-            if kind == EngineKind::Jit {
-                return Err(VmError::EngineUnavailable("jit".into(), "system mode runs on the interpreter only".into()));
-            }
-            self.engine = kind;
-            return Ok(());
-        }
         if kind != EngineKind::Interp && self.jit.is_none() {
             match Jit::with_code_limit(self.code_limit) {
                 Ok(j) => self.jit = Some(j),
@@ -321,11 +322,7 @@ impl Machine {
         // interpreter runs the block from there, so the access happens.
         let mut interpret_next = false;
         loop {
-            if self.mem.has_dirty_code() {
-                for vpn in self.mem.take_dirty_code_pages() {
-                    self.cache.invalidate_page(vpn);
-                }
-            }
+            self.invalidate_dirty_code();
             let mut remaining = end - self.hart.instret;
             if remaining == 0 {
                 return StopReason::budget(self.hart.pc);
@@ -353,19 +350,19 @@ impl Machine {
                 if let Some(code) = self.tier_up(id) {
                     let n = self.cache.get(id).insts.len() as u64;
                     if remaining >= n {
-                        match self.run_compiled(id, code, remaining) {
+                        let exit = match self.run_compiled(id, code, remaining) {
                             Compiled::Ran => continue,
-                            Compiled::Interpret => {
+                            Compiled::Interpret { .. } => {
                                 interpret_next = true;
                                 continue;
                             }
-                            Compiled::Exit(exit) => {
-                                if let Some(stop) = self.after_block(exit) {
-                                    return stop;
-                                }
-                                continue;
-                            }
+                            Compiled::Ecall => BlockExit::Trap(Exception::EcallFromU),
+                            Compiled::Trap(e) => BlockExit::Trap(e),
+                        };
+                        if let Some(stop) = self.after_block(exit) {
+                            return stop;
                         }
+                        continue;
                     }
                 }
             }
@@ -395,7 +392,8 @@ impl Machine {
                 let jit = self.jit.as_mut()?;
                 if jit.full() {
                     self.cache.drop_code();
-                    // SAFETY: the block cache forgot every code pointer
+                    self.contexts.drop_code();
+                    // SAFETY: the block caches forgot every code pointer
                     // just now, and no compiled code is running.
                     if unsafe { jit.flush() }.is_err() {
                         self.jit = None;
@@ -430,6 +428,7 @@ impl Machine {
             hart: &mut self.hart,
             mem: &mut self.mem,
             fault: 0,
+            left: 0,
             pending: None,
         };
         let Some(jit) = self.jit.as_ref() else { return Compiled::Ran };
@@ -443,9 +442,9 @@ impl Machine {
         self.jit_entries += 1;
         self.chain_hits += ctx.entered.saturating_sub(1);
         match code {
-            exit::ECALL => Compiled::Exit(BlockExit::Trap(Exception::EcallFromU)),
-            exit::FAULT => Compiled::Exit(BlockExit::Trap(ctx.pending.unwrap_or(Exception::IllegalInstruction(0)))),
-            exit::SLOW => Compiled::Interpret,
+            exit::ECALL => Compiled::Ecall,
+            exit::FAULT => Compiled::Trap(ctx.pending.unwrap_or(Exception::IllegalInstruction(0))),
+            exit::SLOW => Compiled::Interpret { left: ctx.left },
             _ => Compiled::Ran,
         }
     }
@@ -454,7 +453,7 @@ impl Machine {
     fn after_block(&mut self, exit: BlockExit) -> Option<StopReason> {
         match exit {
             BlockExit::Continue => {}
-            BlockExit::FenceI => self.cache.flush(),
+            BlockExit::FenceI => self.flush_blocks(),
             BlockExit::Trap(Exception::EcallFromU) => {
                 // The ecall retires; the syscall sees pc at the ecall and
                 // the guest resumes after it.
@@ -476,7 +475,7 @@ impl Machine {
                 }
                 match outcome {
                     SyscallOutcome::Continue | SyscallOutcome::Sigreturn | SyscallOutcome::Interrupted => {}
-                    SyscallOutcome::FlushIcache => self.cache.flush(),
+                    SyscallOutcome::FlushIcache => self.flush_blocks(),
                     SyscallOutcome::Exec => self.drop_all_code(),
                     SyscallOutcome::Forked => self.leave_parents_code(),
                     SyscallOutcome::Exit(code) => return Some(StopReason::exited(code, self.hart.pc - 4)),
@@ -544,9 +543,26 @@ impl Machine {
         u32::from_le_bytes(b)
     }
 
+    /// Drop the blocks that lie in code pages written since the last call.
+    #[inline]
+    fn invalidate_dirty_code(&mut self) {
+        if self.mem.has_dirty_code() {
+            for page in self.mem.take_dirty_code_pages() {
+                self.cache.invalidate_page(page);
+                self.contexts.invalidate_page(page);
+            }
+        }
+    }
+
+    /// Drop every decoded block, of every code context.
+    fn flush_blocks(&mut self) {
+        self.cache.flush();
+        self.contexts.flush(&mut self.cache.stats);
+    }
+
     /// Forget every block and free all compiled code: a new program runs.
     fn drop_all_code(&mut self) {
-        self.cache.flush();
+        self.flush_blocks();
         if let Some(jit) = &mut self.jit {
             // SAFETY: the block cache forgot every code pointer just now,
             // and no compiled code is running (this is the run loop).
@@ -560,6 +576,7 @@ impl Machine {
     /// the parent's, so the child forgets it and compiles into its own.
     fn leave_parents_code(&mut self) {
         self.cache.drop_code();
+        self.contexts.drop_code();
         if self.jit.is_some() {
             self.jit = Jit::with_code_limit(self.code_limit).ok();
         }
@@ -568,7 +585,7 @@ impl Machine {
     /// Drop all decoded code (after the guest's code changed behind the
     /// engine's back, e.g. through a debugger write).
     pub fn flush_code_cache(&mut self) {
-        self.cache.flush();
+        self.flush_blocks();
     }
 
     pub fn stats(&self) -> Stats {

@@ -1,14 +1,34 @@
-//! The run loop of a system-mode machine (interpreter only).
+//! The run loop of a system-mode machine, on either tier.
 //!
 //! An access the host must serve (mem/host_io.rs) stops the loop before
 //! the exception it raised is taken, with pc at the accessing instruction.
-//! Once served, that instruction runs again alone: no interrupt is taken
-//! before it (it has begun) and nothing else runs with the served values.
+//! Once served, that instruction runs again alone, interpreted: no
+//! interrupt is taken before it (it has begun) and nothing else runs with
+//! the served values. Compiled code never raises such a request: host
+//! ranges and unfilled pages are never in the TLB, so it leaves for the
+//! interpreter before them.
 //!
 //! Interrupts are taken at block boundaries. Privileged instructions end
 //! their block (CSR accesses even run alone in theirs), so the board
-//! executes them between blocks. Exceptions become traps into the guest;
-//! the loop stops only on HTIF exit, budget or a halted hart.
+//! executes them between blocks; the JIT translates none of them but an
+//! ecall ending a block, which leaves compiled code for the board to trap
+//! on. Exceptions become traps into the guest; the loop stops only on HTIF
+//! exit, budget or a halted hart. Decoded and compiled code is kept per
+//! code context (contexts.rs): before each block the loop follows the
+//! board's context.
+//!
+//! Compiled code chains blocks without coming back to the loop, so the loop
+//! bounds the instructions it may run by the time left until the timer
+//! fires: mtime counts retired instructions (system/csr.rs), so that count
+//! is exact, and a block that would cross it is interpreted whole. Every
+//! other interrupt source changes only in the loop: CSR writes run on the
+//! board, and device registers (CLINT msip and mtimecmp, the UART) never
+//! enter the TLB, so compiled code leaves for the interpreter before
+//! touching them. When compiled code leaves a block early like that, the
+//! interpreter finishes exactly that block before the next interrupt check.
+//! Interrupts are thus taken at the block boundaries where the interpreter
+//! alone takes them, and a guest retires the same instructions in the same
+//! order on either tier.
 //!
 //! A trap whose handler cannot be fetched traps again without retiring
 //! anything; hardware would spin there forever, but nothing can ever change
@@ -16,74 +36,53 @@
 //! a row without a retired instruction the hart is reported halted rather
 //! than spinning outside the instruction budget.
 
-use super::{Environment, Machine, StopReason};
+use super::block::BlockId;
+use super::{Compiled, EngineKind, Environment, Machine, StopReason};
+use crate::hart::Exception;
 use crate::interp::{self, BlockExit};
-use crate::system::{is_privileged, Outcome, Trap};
+use crate::system::{is_privileged, Board, Outcome, Trap};
 
 const DEAD_TRAP_LOOP: u32 = 64;
 
+/// The encoding of ecall, for the board to execute one compiled code left at.
+const ECALL: u32 = 0x0000_0073;
+
 impl Machine {
     pub(super) fn run_system(&mut self, budget: u64) -> StopReason {
-        let end = self.hart.instret.saturating_add(budget);
-        let Environment::System(board) = &mut self.env else {
+        if self.board().is_none() {
             return StopReason::halted(self.hart.pc, "not a system-mode machine".into());
-        };
+        }
+        let end = self.hart.instret.saturating_add(budget);
         let mut idle_traps = 0;
+        // Instructions left of a block compiled code left early.
+        let mut unfinished = None;
         loop {
             let before = self.hart.instret;
-            if self.mem.has_dirty_code() {
-                for vpn in self.mem.take_dirty_code_pages() {
-                    self.cache.invalidate_page(vpn);
-                }
-            }
+            self.invalidate_dirty_code();
+            self.follow_code_context();
             let remaining = end.saturating_sub(self.hart.instret);
             if remaining == 0 {
                 return StopReason::budget(self.hart.pc);
             }
-            let replay = match self.mem.host_replay_pc() {
-                Some(pc) if pc == self.hart.pc => true,
-                Some(_) => {
-                    // The guest was moved elsewhere: the served accesses
-                    // belong to no instruction any more.
-                    self.mem.end_host_replay();
-                    false
-                }
-                None => false,
-            };
-            let interrupt = if replay { None } else { board.poll_interrupts(&self.hart, &mut self.mem) };
-            let mut outcome = match interrupt {
-                Some(n) => board.trap(&mut self.hart, &mut self.mem, Trap::Interrupt(n)),
-                None => match self.cache.lookup(&mut self.mem, self.hart.pc) {
-                    Err(_) if self.mem.host_request_raised() => return self.stop_for_host(),
-                    Err(e) => board.trap(&mut self.hart, &mut self.mem, Trap::Exception(e)),
-                    Ok(id) => {
-                        let block = self.cache.get(id);
-                        let first = block.insts[0];
-                        if block.insts.len() == 1 && is_privileged(first.op) {
-                            board.execute(&mut self.hart, &mut self.mem, &first)
-                        } else {
-                            let limit = if replay { 1 } else { remaining.min(usize::MAX as u64) as usize };
-                            let (exit, retired) = interp::run_block(&mut self.hart, &mut self.mem, block, limit);
-                            self.hart.instret += retired as u64;
-                            match exit {
-                                BlockExit::Continue => Outcome::Continue,
-                                BlockExit::FenceI => Outcome::FlushCode,
-                                BlockExit::Trap(e) => match block.insts.get(retired) {
-                                    Some(inst) if is_privileged(inst.op) => {
-                                        let inst = *inst;
-                                        board.execute(&mut self.hart, &mut self.mem, &inst)
-                                    }
-                                    _ if self.mem.host_request_raised() => return self.stop_for_host(),
-                                    _ => board.trap(&mut self.hart, &mut self.mem, Trap::Exception(e)),
-                                },
-                            }
-                        }
+            let replay = self.host_replay_due();
+            let step = if replay {
+                unfinished = None;
+                self.finish_block(1)
+            } else {
+                match unfinished.take() {
+                    Some(left) => self.finish_block(remaining.min(left)),
+                    None => {
+                        let (step, left) = self.next_block(remaining);
+                        unfinished = left;
+                        step
                     }
-                },
+                }
             };
+            let Some(mut outcome) = step else { return self.stop_for_host() };
             if replay {
                 self.mem.end_host_replay();
             }
+            let board = board_of(&mut self.env);
             if self.mem.take_watch_hit() {
                 let htif = board.htif(&mut self.mem);
                 if htif != Outcome::Continue {
@@ -101,7 +100,7 @@ impl Machine {
             }
             match outcome {
                 Outcome::Continue => {}
-                Outcome::FlushCode => self.cache.flush(),
+                Outcome::FlushCode => self.flush_blocks(),
                 Outcome::Exit(code) => {
                     let code = i32::try_from(code).unwrap_or(i32::MAX);
                     return StopReason::exited(code, self.hart.pc);
@@ -111,9 +110,130 @@ impl Machine {
         }
     }
 
+    /// Make the active block cache that of the board's code context.
+    #[inline]
+    fn follow_code_context(&mut self) {
+        let now = board_of(&mut self.env).code_context();
+        if now != self.contexts.active() {
+            self.contexts.switch(&mut self.cache, now);
+        }
+    }
+
+    /// True when the instruction at pc is the one whose host request was
+    /// served: it runs again now. Served values for any other pc (the
+    /// guest was moved elsewhere) belong to no instruction any more.
+    fn host_replay_due(&mut self) -> bool {
+        match self.mem.host_replay_pc() {
+            Some(pc) if pc == self.hart.pc => true,
+            Some(_) => {
+                self.mem.end_host_replay();
+                false
+            }
+            None => false,
+        }
+    }
+
     /// Stop for the host request the instruction at pc raised.
     fn stop_for_host(&mut self) -> StopReason {
         self.mem.stop_for_host_request(self.hart.pc);
         StopReason::host_request(self.hart.pc)
+    }
+
+    /// Take exception `e` as a trap; None when it is an access the host
+    /// must serve first (the loop then stops, pc at the instruction).
+    fn take_exception(&mut self, e: Exception) -> Option<Outcome> {
+        if self.mem.host_request_raised() {
+            return None;
+        }
+        Some(board_of(&mut self.env).trap(&mut self.hart, &mut self.mem, Trap::Exception(e)))
+    }
+
+    /// At a block boundary: take a pending interrupt, or run the block at
+    /// `hart.pc` (at most `remaining` instructions) on the board, compiled
+    /// or interpreted. Also returns how much of the block compiled code
+    /// left undone, if it left early. None: stop for the host.
+    fn next_block(&mut self, remaining: u64) -> (Option<Outcome>, Option<u64>) {
+        let board = board_of(&mut self.env);
+        if let Some(n) = board.poll_interrupts(&self.hart, &mut self.mem) {
+            return (Some(board.trap(&mut self.hart, &mut self.mem, Trap::Interrupt(n))), None);
+        }
+        let id = match self.cache.lookup(&mut self.mem, self.hart.pc) {
+            Ok(id) => id,
+            Err(e) => return (self.take_exception(e), None),
+        };
+        let block = self.cache.get(id);
+        let first = block.insts[0];
+        if block.insts.len() == 1 && is_privileged(first.op) {
+            return (Some(board.execute(&mut self.hart, &mut self.mem, &first)), None);
+        }
+        let n = block.insts.len() as u64;
+        if self.jit.is_some() && self.engine != EngineKind::Interp {
+            if let Some(code) = self.tier_up(id) {
+                let board = board_of(&mut self.env);
+                let before_timer = board.instructions_until_timer(&self.hart, &mut self.mem);
+                let budget = before_timer.map_or(remaining, |t| t.min(remaining));
+                // A block the budget does not cover is interpreted whole.
+                if budget >= n {
+                    return self.run_system_compiled(id, code, budget);
+                }
+            }
+        }
+        (self.interpret_block(id, remaining), None)
+    }
+
+    /// Run compiled code from block `id` with `budget` instructions and
+    /// complete its exit on the board.
+    fn run_system_compiled(&mut self, id: BlockId, code: u64, budget: u64) -> (Option<Outcome>, Option<u64>) {
+        let ran = self.run_compiled(id, code, budget);
+        let board = board_of(&mut self.env);
+        match ran {
+            Compiled::Ran => (Some(Outcome::Continue), None),
+            Compiled::Interpret { left } => (Some(Outcome::Continue), Some(left)),
+            Compiled::Ecall => {
+                let ecall = crate::isa::decode(ECALL);
+                (Some(board.execute(&mut self.hart, &mut self.mem, &ecall)), None)
+            }
+            Compiled::Trap(e) => (self.take_exception(e), None),
+        }
+    }
+
+    /// Interpret the `left` instructions from `hart.pc` that compiled code
+    /// left of its block: no block boundary lies between them.
+    fn finish_block(&mut self, left: u64) -> Option<Outcome> {
+        match self.cache.lookup(&mut self.mem, self.hart.pc) {
+            Ok(id) => self.interpret_block(id, left),
+            Err(e) => self.take_exception(e),
+        }
+    }
+
+    /// Interpret at most `limit` instructions of block `id`; a privileged
+    /// instruction it stops at runs on the board, an exception traps.
+    /// None: stop for the host.
+    fn interpret_block(&mut self, id: BlockId, limit: u64) -> Option<Outcome> {
+        let board = board_of(&mut self.env);
+        let block = self.cache.get(id);
+        let limit = limit.min(usize::MAX as u64) as usize;
+        let (exit, retired) = interp::run_block(&mut self.hart, &mut self.mem, block, limit);
+        self.hart.instret += retired as u64;
+        match exit {
+            BlockExit::Continue => Some(Outcome::Continue),
+            BlockExit::FenceI => Some(Outcome::FlushCode),
+            BlockExit::Trap(e) => match block.insts.get(retired) {
+                Some(inst) if is_privileged(inst.op) => {
+                    let inst = *inst;
+                    Some(board.execute(&mut self.hart, &mut self.mem, &inst))
+                }
+                _ => self.take_exception(e),
+            },
+        }
+    }
+}
+
+/// The board of a system-mode machine (`run_system` checked that it is one).
+#[inline(always)]
+fn board_of(env: &mut Environment) -> &mut Board {
+    match env {
+        Environment::System(board) => board,
+        Environment::Linux(_) => unreachable!("the system run loop runs only system-mode machines"),
     }
 }

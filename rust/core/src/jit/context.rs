@@ -70,6 +70,10 @@ pub struct JitContext {
     pub mem: *mut Memory,
     /// Set by a helper that raised an exception.
     pub fault: u64,
+    /// After a SLOW or FAULT exit: instructions of the block left unrun,
+    /// the one at `hart.pc` included (where the block's end lies, for a run
+    /// loop that must finish the block before its next boundary).
+    pub left: u64,
     pub pending: Option<Exception>,
 }
 
@@ -79,6 +83,7 @@ pub const OFF_READ_TLB: i32 = offset_of!(JitContext, read_tlb) as i32;
 pub const OFF_WRITE_TLB: i32 = offset_of!(JitContext, write_tlb) as i32;
 pub const OFF_ENTERED: i32 = offset_of!(JitContext, entered) as i32;
 pub const OFF_FAULT: i32 = offset_of!(JitContext, fault) as i32;
+pub const OFF_LEFT: i32 = offset_of!(JitContext, left) as i32;
 
 pub const OFF_X: i32 = offset_of!(Hart, x) as i32;
 pub const OFF_F: i32 = offset_of!(Hart, f) as i32;

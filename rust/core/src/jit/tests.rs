@@ -149,6 +149,7 @@ fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64) -> (
         hart,
         mem,
         fault: 0,
+        left: 0,
         pending: None,
     };
     // SAFETY: the table holds only `code`, compiled by `jit` and alive;
@@ -267,6 +268,7 @@ fn self_loops_match_the_interpreter_under_every_budget() {
             hart: &mut hj,
             mem: &mut mj,
             fault: 0,
+            left: 0,
             pending: None,
         };
         // SAFETY: the table holds only `code`, alive; hart and memory are

@@ -266,7 +266,8 @@ impl Tx<'_, '_> {
         f
     }
 
-    /// Emit the side exits used: refund the budget, set pc, return.
+    /// Emit the side exits used: refund the budget, note what is left of
+    /// the block, set pc, return.
     fn emit_sides(&mut self) {
         for (side, code) in [(Side::Fault, exit::FAULT), (Side::Slow, exit::SLOW)] {
             let Some(f) = self.sides[side as usize] else { continue };
@@ -278,6 +279,7 @@ impl Tx<'_, '_> {
             self.b.def_var(self.budget, bud);
             self.store_counters();
             let b = &mut *self.b;
+            b.ins().store(trusted(), refund, self.ctx, OFF_LEFT);
             b.ins().store(trusted(), pc, self.hart, OFF_PC);
             let c = b.ins().iconst(I32, code as i64);
             b.ins().return_(&[c]);

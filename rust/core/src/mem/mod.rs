@@ -11,7 +11,8 @@
 //!
 //! Pages that hold decoded code never enter the write TLB, so a store to them
 //! takes the slow path, which records the page for the block cache to
-//! invalidate (self-modifying code, dynamic loaders).
+//! invalidate (self-modifying code, dynamic loaders). System mode tracks
+//! them by physical page, so stores through any virtual alias count.
 //!
 //! In system mode the regions are physical RAM, and the slow path first
 //! translates the virtual address (`mmu.rs`) and reaches RAM or a device
@@ -370,17 +371,25 @@ impl Memory {
 
     // ---- code tracking -----------------------------------------------------
 
-    /// Record that the page holding `addr` has decoded code: stores to it
-    /// will be reported by `take_dirty_code_pages`.
-    pub fn mark_code_page(&mut self, addr: u64) {
+    /// Record that the page holding `addr` (a pc just fetched) has decoded
+    /// code: stores to it will be reported by `take_dirty_code_pages`.
+    /// Returns the page number those reports use: the virtual page in user
+    /// mode, the physical page in system mode (so that a store through any
+    /// alias of the page is noticed).
+    pub fn mark_code_page(&mut self, addr: u64) -> u64 {
+        if self.system.is_some() {
+            return self.mark_physical_code_page(addr);
+        }
         let vpn = addr >> 12;
         if self.code_pages.insert(vpn) {
             self.write_tlb.flush_page(vpn);
         }
+        vpn
     }
 
-    /// Pages that held code and were written (or unmapped, or reprotected)
-    /// since the last call; their decoded blocks are stale.
+    /// Pages (numbered as `mark_code_page` returns them) that held code and
+    /// were written (or unmapped, or reprotected) since the last call; their
+    /// decoded blocks are stale.
     pub fn take_dirty_code_pages(&mut self) -> Vec<u64> {
         std::mem::take(&mut self.dirty_code_pages)
     }

@@ -6,6 +6,12 @@
 //! hold the host page of the translated physical page, so hits cost what
 //! they cost in user mode. Entries are only valid for the translation that
 //! filled them: `set_translation` and `flush_translations` drop them all.
+//! Neither device pages nor the watched HTIF page ever enter a TLB for
+//! stores, and device pages enter none at all, so compiled code (which only
+//! has the TLB fast path) leaves every such access to the interpreter.
+//!
+//! Code pages are tracked by physical page: a virtual page may map different
+//! physical pages over time and several virtual pages one physical page.
 
 use std::any::Any;
 
@@ -40,8 +46,8 @@ pub(super) struct SystemBus {
 
 /// Where one page-sized piece of an access goes.
 enum Target {
-    /// Host address of the first byte.
-    Ram(*mut u8),
+    /// Host address of the first byte, and its physical address.
+    Ram(*mut u8, u64),
     /// Physical address on a device.
     Device(u64),
     /// Physical address in a range the host serves.
@@ -168,13 +174,13 @@ impl Memory {
                         Access::Read => self.read_tlb.fill(vpn, page),
                         Access::Fetch => self.fetch_tlb.fill(vpn, page),
                         Access::Write => {
-                            if !self.code_pages.contains(&vpn) && watch_page != Some(pa >> 12) {
+                            if !self.code_pages.contains(&(pa >> 12)) && watch_page != Some(pa >> 12) {
                                 self.write_tlb.fill(vpn, page)
                             }
                         }
                     }
                     // SAFETY: off < 4096, inside the page.
-                    Target::Ram(unsafe { page.add(off) })
+                    Target::Ram(unsafe { page.add(off) }, pa)
                 }
                 None => match self.system.as_ref().and_then(|b| b.host.range_of(pa)) {
                     // A piece (at most 8 bytes) must lie in one host range,
@@ -240,7 +246,7 @@ impl Memory {
             match target {
                 Target::Host(_) => {}
                 // SAFETY: `pieces` checked that n bytes from p lie in one page.
-                Target::Ram(p) => unsafe { std::ptr::copy_nonoverlapping(p, buf[done..].as_mut_ptr(), n) },
+                Target::Ram(p, _) => unsafe { std::ptr::copy_nonoverlapping(p, buf[done..].as_mut_ptr(), n) },
                 Target::Device(pa) => {
                     let value = self.system.as_mut().and_then(|b| b.devices.read(pa, n));
                     let fault = MemFault { addr: addr.wrapping_add(done as u64), access, kind: FaultKind::Physical };
@@ -260,9 +266,10 @@ impl Memory {
         for (target, n) in pieces {
             match target {
                 Target::Host(_) => {}
-                Target::Ram(p) => {
+                Target::Ram(p, pa) => {
                     // SAFETY: as for reads.
                     unsafe { std::ptr::copy_nonoverlapping(data[done..].as_ptr(), p, n) };
+                    self.note_code_write(pa, n);
                 }
                 Target::Device(pa) => {
                     let mut b = [0u8; 8];
@@ -276,9 +283,23 @@ impl Memory {
             }
             done += n;
         }
-        self.note_code_write(addr, data.len());
         self.note_watched_write(addr, data.len());
         Ok(())
+    }
+
+    /// `mark_code_page` in system mode: track the physical page that the
+    /// fetch of virtual `addr` reaches now.
+    pub(super) fn mark_physical_code_page(&mut self, addr: u64) -> u64 {
+        let t = self.system.as_ref().map_or(Translation::BARE, |b| b.translation);
+        // The fetch of `addr` has just succeeded under this translation, so
+        // the walk succeeds too; should it not, the address itself is the
+        // best guess left.
+        let ppn = self.translate(addr, Access::Fetch, &t).unwrap_or(addr) >> 12;
+        if self.code_pages.insert(ppn) {
+            // Any virtual alias of the page may sit in the write TLB.
+            self.write_tlb.flush_all();
+        }
+        ppn
     }
 
     /// Record a store that may have touched the watched word. Compares

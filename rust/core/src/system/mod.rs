@@ -1,10 +1,11 @@
 //! System mode: a board with one RV64GC hart in M/S/U modes, RAM at
 //! 0x8000_0000, a CLINT, a 16550 UART and HTIF.
 //!
-//! The engine runs blocks as in user mode; this module supplies what a
-//! board adds around them: the privileged instructions (the interpreter
-//! leaves them to the environment), traps and interrupts at block
-//! boundaries, address translation kept in step with the CSRs, and HTIF.
+//! The engine runs blocks as in user mode, interpreted or compiled; this
+//! module supplies what a board adds around them: the privileged
+//! instructions (the interpreter leaves them to the environment), traps and
+//! interrupts at block boundaries, address translation kept in step with
+//! the CSRs, the code context decoded blocks are kept by, and HTIF.
 //! Not yet here: a PLIC, a generated device tree (a1 is 0 at entry), PMP
 //! enforcement and more than one hart.
 
@@ -55,7 +56,8 @@ pub enum SystemError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Continue,
-    /// Translation of instruction fetches changed: drop decoded blocks.
+    /// Decoded code may be stale whatever its context (sfence.vma, fence.i):
+    /// drop all decoded blocks.
     FlushCode,
     /// The guest asked to stop (HTIF exit) with this code.
     Exit(u64),
@@ -137,6 +139,20 @@ impl Board {
         trap::pending_interrupt(&self.csrs)
     }
 
+    /// Instructions the hart can retire before mtime reaches mtimecmp (the
+    /// timer interrupt becomes pending); None when it is pending already or
+    /// never will be. Time counts retired instructions, so this is exact:
+    /// a run of at most this many instructions cannot pass a block
+    /// boundary at which the interpreter would see the timer. Call it after
+    /// `poll_interrupts`, which applies guest writes to mtime.
+    pub fn instructions_until_timer(&mut self, hart: &Hart, mem: &mut Memory) -> Option<u64> {
+        let mtimecmp = devices(mem)?.clint.mtimecmp;
+        let ticks = mtimecmp.checked_sub(self.csrs.mtime(hart)).filter(|&t| t > 0)?;
+        let tick = hart.instret / csr::INSTRUCTIONS_PER_TICK;
+        let fires = tick.checked_add(ticks)?.checked_mul(csr::INSTRUCTIONS_PER_TICK)?;
+        Some(fires - hart.instret)
+    }
+
     /// Take `trap` at `hart.pc`.
     pub fn trap(&mut self, hart: &mut Hart, mem: &mut Memory, trap: Trap) -> Outcome {
         let trap = match trap {
@@ -146,7 +162,8 @@ impl Board {
             t => t,
         };
         trap::enter(&mut self.csrs, hart, trap);
-        self.sync(mem)
+        self.sync(mem);
+        Outcome::Continue
     }
 
     /// Execute privileged instruction `inst` at `hart.pc` (a CSR access,
@@ -176,7 +193,8 @@ impl Board {
                 }
                 trap::mret(&mut self.csrs, hart);
                 hart.instret += 1;
-                Ok(self.sync(mem))
+                self.sync(mem);
+                Ok(Outcome::Continue)
             }
             Op::Sret => {
                 if privilege < PRIV_S || (privilege == PRIV_S && self.csrs.mstatus & status::TSR != 0) {
@@ -184,7 +202,8 @@ impl Board {
                 }
                 trap::sret(&mut self.csrs, hart);
                 hart.instret += 1;
-                Ok(self.sync(mem))
+                self.sync(mem);
+                Ok(Outcome::Continue)
             }
             Op::SfenceVma => {
                 if privilege < PRIV_S || (privilege == PRIV_S && self.csrs.mstatus & status::TVM != 0) {
@@ -204,10 +223,10 @@ impl Board {
                 Ok(self.wait(hart, mem))
             }
             _ => {
-                let outcome = self.csr_instruction(hart, mem, inst)?;
+                self.csr_instruction(hart, mem, inst)?;
                 hart.pc = next;
                 hart.instret += 1;
-                Ok(outcome)
+                Ok(Outcome::Continue)
             }
         }
     }
@@ -230,7 +249,7 @@ impl Board {
         Outcome::Halt(format!("wfi at pc {:#x} with no interrupt that can wake the hart", hart.pc.wrapping_sub(4)))
     }
 
-    fn csr_instruction(&mut self, hart: &mut Hart, mem: &mut Memory, inst: &Inst) -> Result<Outcome, Exception> {
+    fn csr_instruction(&mut self, hart: &mut Hart, mem: &mut Memory, inst: &Inst) -> Result<(), Exception> {
         let num = (inst.imm as u32 & 0xfff) as u16;
         let operand = match inst.op {
             Op::Csrrwi | Op::Csrrsi | Op::Csrrci => inst.rs1 as u64,
@@ -240,7 +259,6 @@ impl Board {
         // csrrs/csrrc with rs1 = x0 (or uimm = 0) do not write.
         let writes = matches!(inst.op, Op::Csrrw | Op::Csrrwi) || inst.rs1 != 0;
         let old = self.csrs.read(hart, num, writes)?;
-        let mut outcome = Outcome::Continue;
         if writes {
             let new = match inst.op {
                 Op::Csrrw | Op::Csrrwi => operand,
@@ -248,7 +266,7 @@ impl Board {
                 _ => old & !operand,
             };
             let effect = self.csrs.write(hart, num, new)?;
-            outcome = self.sync(mem);
+            self.sync(mem);
             if effect.satp {
                 mem.flush_translations();
             }
@@ -256,24 +274,23 @@ impl Board {
         if inst.rd != 0 {
             hart.x[inst.rd as usize] = old;
         }
-        Ok(outcome)
+        Ok(())
     }
 
-    /// Give memory the translation the CSRs now call for; decoded code is
-    /// stale when instruction fetches translate differently.
-    fn sync(&mut self, mem: &mut Memory) -> Outcome {
+    /// Give memory the translation the CSRs now call for. Decoded code is
+    /// not dropped: the engine keeps it apart by `code_context`.
+    fn sync(&mut self, mem: &mut Memory) {
         let t = self.csrs.translation();
-        if t == self.translation {
-            return Outcome::Continue;
+        if t != self.translation {
+            self.translation = t;
+            mem.set_translation(t);
         }
-        let stale = fetch_view(&t) != fetch_view(&self.translation);
-        self.translation = t;
-        mem.set_translation(t);
-        if stale {
-            Outcome::FlushCode
-        } else {
-            Outcome::Continue
-        }
+    }
+
+    /// The context decoded code is valid in now.
+    #[inline]
+    pub fn code_context(&self) -> CodeContext {
+        CodeContext::of(&self.translation)
     }
 
     /// After a store hit `tohost`: carry out the HTIF command.
@@ -293,13 +310,20 @@ impl Board {
     }
 }
 
-/// What decides the translation of instruction fetches; None when they
-/// are untranslated.
-fn fetch_view(t: &Translation) -> Option<(TranslationMode, u64, u16, u8)> {
-    if t.mode == TranslationMode::Bare || t.fetch_privilege == PRIV_M {
-        None
-    } else {
-        Some((t.mode, t.root, t.asid, t.fetch_privilege))
+/// What decides the meaning of the code at a virtual pc besides the bytes
+/// there: how instruction fetches translate (mode, root table, ASID) and
+/// the privilege fetching (the U bit decides which pages it may execute).
+/// Untranslated fetches (machine mode, or Bare) all share the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CodeContext(Option<(TranslationMode, u64, u16, u8)>);
+
+impl CodeContext {
+    pub fn of(t: &Translation) -> CodeContext {
+        if t.mode == TranslationMode::Bare || t.fetch_privilege == PRIV_M {
+            CodeContext(None)
+        } else {
+            CodeContext(Some((t.mode, t.root, t.asid, t.fetch_privilege)))
+        }
     }
 }
 

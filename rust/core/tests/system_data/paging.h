@@ -1,0 +1,58 @@
+/* Sv39 page tables for the test programs: PTE bits, a macro that writes
+ * one entry and the function it calls, and entering S mode. */
+#define V 1
+#define R 2
+#define W 4
+#define X 8
+#define U 16
+#define A 64
+#define D 128
+#define SV39 (8 << 60)
+
+/* table[index] = leaf or pointer to the physical address in register pa.
+ * Clobbers a0-a3 and ra. */
+.macro PTE table, index, pa, flags
+    la a0, \table
+    li a1, \index
+    mv a2, \pa
+    li a3, \flags
+    call set_pte
+.endm
+
+/* reg = the satp value of Sv39 with root table `table` and ASID `asid`. */
+.macro SATP reg, table, asid
+    la \reg, \table
+    srli \reg, \reg, 12
+    li t6, SV39 | (\asid << 44)
+    or \reg, \reg, t6
+.endm
+
+/* reg = a leaf PTE for the page at label `page` with `flags`. */
+.macro LEAF reg, page, flags
+    la \reg, \page
+    srli \reg, \reg, 12
+    slli \reg, \reg, 10
+    ori \reg, \reg, \flags
+.endm
+
+/* From M, continue at `label` in S mode. */
+.macro ENTER_S label
+    li t0, 3 << 11
+    csrc mstatus, t0
+    li t0, 1 << 11
+    csrs mstatus, t0
+    la t0, \label
+    csrw mepc, t0
+    mret
+.endm
+
+.macro SET_PTE_FUNCTION
+set_pte:
+    srli a2, a2, 12
+    slli a2, a2, 10
+    or a2, a2, a3
+    slli a1, a1, 3
+    add a0, a0, a1
+    sd a2, 0(a0)
+    ret
+.endm
