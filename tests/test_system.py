@@ -4,6 +4,7 @@ them; the ELF files are committed)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,8 @@ async def test_async_run_with_paging(engine: str) -> None:
     stop = await m.run()
     assert (stop.kind, stop.exit_code) == ("exited", 0)
     assert m.stats["tlb_misses"] > 0
+    assert m.stats["page_walks"] > 0
+    assert m.stats["tlb_l2_hits"] + m.stats["tlb_l2_misses"] >= m.stats["page_walks"]
 
 
 @pytest.mark.parametrize(
@@ -107,3 +110,31 @@ def test_cli_exit_status(name: str, status: int, output: bytes) -> None:
     )
     assert r.returncode == status, r.stderr
     assert r.stdout == output
+
+
+def test_device_tree_in_a1_and_plic_uart_interrupts() -> None:
+    m = vmjit.Machine.system(DATA / "fdt.elf", memory="16M", bootargs="console=ttyS0")
+    fdt = m.regs.x[11]
+    assert fdt == 0x80E0_0000
+    header = m.memory.read(fdt, 8)
+    assert header[:4] == b"\xd0\x0d\xfe\xed"
+    size = int.from_bytes(header[4:], "big")
+    assert b"console=ttyS0\x00" in m.memory.read(fdt, size)
+    stop = m.run_sync(1_000_000)
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    assert m.stdout == f"{fdt:x} {size:x}\n".encode()
+    m = vmjit.Machine.system(DATA / "uart_irq.elf", memory="1M", stdin=b"vmjit")
+    stop = m.run_sync(1_000_000)
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    assert m.stdout == b"VMJIT"
+
+
+def test_cli_stats_show_the_second_level_tlb() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "vmjit", "run", "--system", "--stats", "--memory", "16M", str(DATA / "asid.elf")],
+        capture_output=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    assert b"page walks" in r.stderr
+    assert re.search(rb"TLB level 2: +\d+ hits, 9 misses, 9 page walks", r.stderr), r.stderr

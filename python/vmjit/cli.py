@@ -35,8 +35,14 @@ def _print_stats(stats: dict) -> None:
         f"blocks compiled: {stats['blocks_compiled']} "
         f"(compile time {stats['compile_time'] * 1e3:.2f} ms, median {stats['compile_time_median'] * 1e6:.0f} us)",
         f"TLB hit rate:   {hit_rate:.2f}% ({stats['tlb_hits']} hits, {stats['tlb_misses']} misses)",
-        f"syscalls:       {stats['syscalls']}",
     ]
+    if stats["tlb_l2_hits"] or stats["tlb_l2_misses"]:
+        # System mode: the second-level TLB behind the host-pointer ones.
+        lines.append(
+            f"TLB level 2:    {stats['tlb_l2_hits']} hits, {stats['tlb_l2_misses']} misses, "
+            f"{stats['page_walks']} page walks"
+        )
+    lines.append(f"syscalls:       {stats['syscalls']}")
     unknown = stats["unknown_syscalls"]
     if unknown:
         listed = ", ".join(f"{nr} (x{n})" for nr, n in sorted(unknown.items()))

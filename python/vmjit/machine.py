@@ -266,12 +266,16 @@ class Machine:
         stdin: bytes = b"",
         stdout: OutputSpec = None,
         engine: str = "auto",
+        bootargs: Optional[str] = None,
     ) -> "Machine":
         """A system-mode machine: one hart starting in machine mode at the
         entry of ``image`` (an ELF placed at its physical addresses, or a raw
         binary loaded and entered at 0x8000_0000), with ``memory`` bytes of
         RAM at 0x8000_0000 (an int, or a string such as ``"64M"``), a CLINT,
-        a 16550 UART and, when the ELF defines ``tohost``, HTIF.
+        a PLIC, a 16550 UART (PLIC source 10) and, when the ELF defines
+        ``tohost``, HTIF. At entry a0 is the hart id and a1 the address of a
+        generated device tree describing the board, near the top of RAM;
+        ``bootargs`` becomes its ``/chosen/bootargs``.
 
         The UART receives ``stdin``; the console (UART and HTIF output) is
         the machine's ``stdout``. An HTIF exit stops the run with kind
@@ -296,7 +300,7 @@ class Machine:
         if image is not None:
             with open(os.fspath(image), "rb") as f:
                 data = f.read()
-        core = _core.Machine.system(data, parse_size(memory), bytes(stdin), engine)
+        core = _core.Machine.system(data, parse_size(memory), bytes(stdin), engine, bootargs)
         return cls(core, stdout, None)
 
     def run_sync(self, max_instructions: Optional[int] = None) -> StopReason:

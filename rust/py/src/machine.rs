@@ -157,11 +157,19 @@ impl Machine {
     /// A system-mode machine (a board with `memory` bytes of RAM at
     /// 0x8000_0000) booting `image`, an ELF or a raw binary. The UART
     /// receives `stdin`; its output and HTIF's are fd 1 of `take_output`.
+    /// `bootargs` is the device tree's kernel command line.
     #[staticmethod]
-    #[pyo3(signature = (image, memory, stdin, engine))]
-    fn system(py: Python<'_>, image: Vec<u8>, memory: u64, stdin: Vec<u8>, engine: String) -> PyResult<Machine> {
+    #[pyo3(signature = (image, memory, stdin, engine, bootargs=None))]
+    fn system(
+        py: Python<'_>,
+        image: Vec<u8>,
+        memory: u64,
+        stdin: Vec<u8>,
+        engine: String,
+        bootargs: Option<String>,
+    ) -> PyResult<Machine> {
         let kind = engine_kind(&engine)?;
-        let config = SystemConfig { memory, input: stdin };
+        let config = SystemConfig { memory, input: stdin, bootargs };
         let inner = py
             .detach(|| {
                 let mut m = engine::Machine::system(&image, config)?;
@@ -407,6 +415,9 @@ impl Machine {
         d.set_item("jump_cache_hits", s.jump_cache_hits)?;
         d.set_item("tlb_hits", s.tlb_hits)?;
         d.set_item("tlb_misses", s.tlb_misses)?;
+        d.set_item("tlb_l2_hits", s.tlb_l2_hits)?;
+        d.set_item("tlb_l2_misses", s.tlb_l2_misses)?;
+        d.set_item("page_walks", s.page_walks)?;
         d.set_item("syscalls", s.syscalls)?;
         let unknown = PyDict::new(py);
         for (nr, n) in s.unknown_syscalls {

@@ -89,6 +89,11 @@ pub struct Stats {
     pub jump_cache_hits: u64,
     pub tlb_hits: u64,
     pub tlb_misses: u64,
+    /// System mode: the second-level (ASID-tagged) TLB behind the
+    /// host-pointer TLBs, and the page-table walks it did not spare.
+    pub tlb_l2_hits: u64,
+    pub tlb_l2_misses: u64,
+    pub page_walks: u64,
     pub syscalls: u64,
     /// Syscall numbers that returned -ENOSYS, with how often.
     pub unknown_syscalls: Vec<(u64, u64)>,
@@ -611,6 +616,9 @@ impl Machine {
             jump_cache_hits: c.jump_cache_hits,
             tlb_hits: tlb.hits,
             tlb_misses: tlb.misses,
+            tlb_l2_hits: tlb.l2_hits,
+            tlb_l2_misses: tlb.l2_misses,
+            page_walks: tlb.walks,
             syscalls: self.syscalls,
             unknown_syscalls: self
                 .process()

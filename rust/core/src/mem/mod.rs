@@ -24,6 +24,7 @@ mod mmu;
 mod region;
 mod system;
 pub mod tlb;
+mod walk_cache;
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,6 +35,7 @@ pub use image::intern;
 pub use mmu::{Translation, TranslationMode};
 pub use region::{Backing, Perms, Region};
 pub use system::Mmio;
+pub use walk_cache::Fence;
 use system::SystemBus;
 use region::RegionMap;
 use tlb::Tlb;
@@ -137,11 +139,17 @@ pub enum MapError {
 
 type PageBox = Box<[u8; PAGE_SIZE as usize]>;
 
-/// Counters of the software TLB.
+/// Counters of the software TLBs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TlbStats {
+    /// Accesses served by the host-pointer TLBs, and those that were not.
     pub hits: u64,
     pub misses: u64,
+    /// System mode: translations found in the second-level TLB, and not.
+    pub l2_hits: u64,
+    pub l2_misses: u64,
+    /// System mode: page-table walks.
+    pub walks: u64,
 }
 
 pub struct Memory {

@@ -2,10 +2,12 @@
 //! (and cache the page in the TLB) or a memory-mapped device.
 //!
 //! In system mode the regions of `Memory` describe physical RAM; `peek` and
-//! `poke` address it physically. The TLBs stay keyed by virtual page and
-//! hold the host page of the translated physical page, so hits cost what
-//! they cost in user mode. Entries are only valid for the translation that
-//! filled them: `set_translation` and `flush_translations` drop them all.
+//! `poke` address it physically. The host-pointer TLBs stay keyed by
+//! virtual page and hold the host page of the translated physical page, so
+//! hits cost what they cost in user mode. Their entries are only valid for
+//! the translation that filled them: `set_translation` and `sfence` drop
+//! them all. Behind them, the ASID-tagged walk cache keeps page-table
+//! leaves across those changes; only `sfence` invalidates it.
 //! Neither device pages nor the watched HTIF page ever enter a TLB for
 //! stores, and device pages enter none at all, so compiled code (which only
 //! has the TLB fast path) leaves every such access to the interpreter.
@@ -17,6 +19,7 @@ use std::any::Any;
 
 use super::host_io::HostIo;
 use super::mmu::Translation;
+use super::walk_cache::{Fence, WalkCache};
 use super::{Access, FaultKind, MemFault, Memory, PAGE_MASK, PAGE_SIZE};
 
 /// A device on the physical bus. Accesses are 1, 2, 4 or 8 bytes at an
@@ -35,7 +38,11 @@ pub trait Mmio: Send {
 
 pub(super) struct SystemBus {
     translation: Translation,
+    /// The second-level TLB of the hart.
+    pub(super) walk_cache: WalkCache,
     pub(super) devices: Box<dyn Mmio>,
+    /// Reads and writes that reached `devices` so far.
+    device_accesses: u64,
     /// Physical address of a RAM word whose stores must be noticed (HTIF's
     /// `tohost`). Its page never enters the write TLB.
     watch: Option<u64>,
@@ -71,12 +78,14 @@ impl Memory {
     pub fn enable_system(&mut self, devices: Box<dyn Mmio>) {
         self.system = Some(Box::new(SystemBus {
             translation: Translation::BARE,
+            walk_cache: WalkCache::new(),
             devices,
+            device_accesses: 0,
             watch: None,
             watch_hit: false,
             host: HostIo::default(),
         }));
-        self.flush_translations();
+        self.flush_host_tlbs();
     }
 
     /// The devices installed by `enable_system`.
@@ -84,20 +93,36 @@ impl Memory {
         self.system.as_mut().map(|s| &mut *s.devices)
     }
 
-    /// Make `t` the translation of later accesses; cached translations are
-    /// dropped when it differs from the current one.
+    /// How many reads and writes reached the devices: a board's interrupt
+    /// lines can only have moved when this did.
+    #[inline]
+    pub fn device_accesses(&self) -> u64 {
+        self.system.as_ref().map_or(0, |b| b.device_accesses)
+    }
+
+    /// Make `t` the translation of later accesses; the host-pointer TLBs
+    /// are dropped when it differs from the current one (the walk cache,
+    /// tagged by ASID, stays).
     pub fn set_translation(&mut self, t: Translation) {
         let Some(bus) = self.system.as_mut() else { return };
         if bus.translation != t {
             bus.translation = t;
-            self.flush_translations();
+            self.flush_host_tlbs();
         }
     }
 
-    /// Drop every cached translation (sfence.vma, satp writes). Flushing
-    /// all of them whatever the address or ASID is a permitted
-    /// over-approximation of sfence.vma (privileged spec 4.2.1).
-    pub fn flush_translations(&mut self) {
+    /// sfence.vma: drop from the walk cache exactly the leaves `fence`
+    /// names, and all of the host-pointer TLBs (they hold only the current
+    /// translation and refill from the walk cache; dropping more than
+    /// named is a permitted over-approximation, privileged spec 4.2.1).
+    pub fn sfence(&mut self, fence: Fence) {
+        if let Some(bus) = self.system.as_mut() {
+            bus.walk_cache.flush(fence);
+        }
+        self.flush_host_tlbs();
+    }
+
+    fn flush_host_tlbs(&mut self) {
         self.read_tlb.flush_all();
         self.write_tlb.flush_all();
         self.fetch_tlb.flush_all();
@@ -108,7 +133,7 @@ impl Memory {
     pub fn watch_word(&mut self, addr: u64) {
         if let Some(bus) = self.system.as_mut() {
             bus.watch = Some(addr);
-            self.flush_translations();
+            self.flush_host_tlbs();
         }
     }
 
@@ -248,7 +273,10 @@ impl Memory {
                 // SAFETY: `pieces` checked that n bytes from p lie in one page.
                 Target::Ram(p, _) => unsafe { std::ptr::copy_nonoverlapping(p, buf[done..].as_mut_ptr(), n) },
                 Target::Device(pa) => {
-                    let value = self.system.as_mut().and_then(|b| b.devices.read(pa, n));
+                    let value = self.system.as_mut().and_then(|b| {
+                        b.device_accesses += 1;
+                        b.devices.read(pa, n)
+                    });
                     let fault = MemFault { addr: addr.wrapping_add(done as u64), access, kind: FaultKind::Physical };
                     let value = value.ok_or(fault)?;
                     buf[done..done + n].copy_from_slice(&value.to_le_bytes()[..n]);
@@ -274,7 +302,10 @@ impl Memory {
                 Target::Device(pa) => {
                     let mut b = [0u8; 8];
                     b[..n].copy_from_slice(&data[done..done + n]);
-                    let ok = self.system.as_mut().is_some_and(|d| d.devices.write(pa, n, u64::from_le_bytes(b)));
+                    let ok = self.system.as_mut().is_some_and(|bus| {
+                        bus.device_accesses += 1;
+                        bus.devices.write(pa, n, u64::from_le_bytes(b))
+                    });
                     if !ok {
                         let at = addr.wrapping_add(done as u64);
                         return Err(MemFault { addr: at, access: Access::Write, kind: FaultKind::Physical });

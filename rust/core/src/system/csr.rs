@@ -2,8 +2,8 @@
 //! (privileged spec 1.12, chapters 2, 3 and 4).
 //!
 //! WARL choices: misa, mvendorid, marchid, mimpid, mhartid, menvcfg and
-//! senvcfg read constant values and ignore writes; pmpcfg/pmpaddr hold
-//! what is written but protect nothing; the hpm counters and events read
+//! senvcfg read constant values and ignore writes; pmpcfg/pmpaddr follow
+//! their WARL rules but protect nothing (see `pmp`); the hpm counters and events read
 //! zero. mstatus.FS never reads Clean: Initial and Clean read back as Dirty,
 //! the conservative answer that lets a kernel skip no FP state save. With
 //! FS Off the FP CSRs are illegal, but FP instructions still run (the
@@ -12,6 +12,7 @@
 use crate::hart::{Exception, Hart};
 use crate::isa::csr::{self, is_read_only, min_privilege};
 use crate::mem::{Translation, TranslationMode};
+use super::pmp::Pmp;
 
 pub const PRIV_U: u8 = 0;
 pub const PRIV_S: u8 = 1;
@@ -68,6 +69,8 @@ const MIP_WRITABLE: u64 = irq::SUPERVISOR;
 /// One mtime tick per this many retired instructions: a 10 MHz timebase
 /// for a hart taken to run 100 million instructions per second.
 pub const INSTRUCTIONS_PER_TICK: u64 = 10;
+/// The mtime rate the device tree announces (timebase-frequency).
+pub const TIMEBASE_FREQUENCY: u32 = 10_000_000;
 
 /// The privileged state of one hart.
 #[derive(Clone, Debug)]
@@ -80,7 +83,7 @@ pub struct Csrs {
     pub mie: u64,
     /// The software-written bits of mip; device bits come from `devices`.
     pub mip_soft: u64,
-    /// Device-driven mip bits (MSIP, MTIP), refreshed at block boundaries.
+    /// Device-driven mip bits (MSIP, MTIP, MEIP, SEIP), refreshed at block boundaries.
     pub mip_devices: u64,
     pub mtvec: u64,
     pub stvec: u64,
@@ -95,21 +98,13 @@ pub struct Csrs {
     pub mcounteren: u64,
     pub scounteren: u64,
     pub satp: u64,
-    pub pmpcfg: [u64; 8],
-    pub pmpaddr: [u64; 64],
+    pub pmp: Pmp,
     /// minstret = hart.instret + this (the engine's budget counts the
     /// hart's own counter, which guest writes must not move).
     pub instret_offset: u64,
     /// mtime = hart.instret / INSTRUCTIONS_PER_TICK + this.
     pub time_offset: u64,
     pub hartid: u64,
-}
-
-/// What a CSR write changed, for the caller to resynchronise.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct WriteEffect {
-    /// satp was written: cached translations and decoded code are stale.
-    pub satp: bool,
 }
 
 impl Csrs {
@@ -135,8 +130,7 @@ impl Csrs {
             mcounteren: 0,
             scounteren: 0,
             satp: 0,
-            pmpcfg: [0; 8],
-            pmpaddr: [0; 64],
+            pmp: Pmp::default(),
             instret_offset: 0,
             time_offset: 0,
             hartid,
@@ -244,15 +238,15 @@ impl Csrs {
             csr::MCAUSE => self.mcause,
             csr::MTVAL => self.mtval,
             csr::MIP => self.mip(),
-            n @ 0x3a0..=0x3ae if n % 2 == 0 => self.pmpcfg[(n - csr::PMPCFG0) as usize / 2],
-            n @ 0x3b0..=0x3ef => self.pmpaddr[(n - csr::PMPADDR0) as usize],
+            n @ 0x3a0..=0x3ae if n % 2 == 0 => self.pmp.read_cfg((n - csr::PMPCFG0) as usize),
+            n @ 0x3b0..=0x3ef => self.pmp.read_addr((n - csr::PMPADDR0) as usize),
             _ => return Err(Exception::IllegalInstruction(0)),
         })
     }
 
     /// Write CSR `num` (already checked by `read` of the same instruction).
-    pub fn write(&mut self, hart: &mut Hart, num: u16, v: u64) -> Result<WriteEffect, Exception> {
-        let mut effect = WriteEffect::default();
+    /// The caller resynchronises memory with `translation()`.
+    pub fn write(&mut self, hart: &mut Hart, num: u16, v: u64) -> Result<(), Exception> {
         let sie_mask = self.mideleg & irq::SUPERVISOR;
         match num {
             csr::FFLAGS => hart.fflags = (v & 0x1f) as u8,
@@ -278,7 +272,6 @@ impl Csrs {
                 // An unsupported MODE leaves satp unchanged (4.1.11).
                 if matches!(v >> 60, 0 | 8 | 9) {
                     self.satp = v;
-                    effect.satp = true;
                 }
             }
 
@@ -295,12 +288,11 @@ impl Csrs {
             csr::MCAUSE => self.mcause = v,
             csr::MTVAL => self.mtval = v,
             csr::MIP => self.mip_soft = (self.mip_soft & !MIP_WRITABLE) | (v & MIP_WRITABLE),
-            n @ 0x3a0..=0x3ae if n % 2 == 0 => self.pmpcfg[(n - csr::PMPCFG0) as usize / 2] = v,
-            // pmpaddr holds bits 55:2 of an address (54 bits).
-            n @ 0x3b0..=0x3ef => self.pmpaddr[(n - csr::PMPADDR0) as usize] = v & ((1 << 54) - 1),
+            n @ 0x3a0..=0x3ae if n % 2 == 0 => self.pmp.write_cfg((n - csr::PMPCFG0) as usize, v),
+            n @ 0x3b0..=0x3ef => self.pmp.write_addr((n - csr::PMPADDR0) as usize, v),
             _ => return Err(Exception::IllegalInstruction(0)),
         }
-        Ok(effect)
+        Ok(())
     }
 
     /// Write mstatus's writable fields: MPP keeps its value when given the

@@ -1,27 +1,38 @@
-//! The board's physical map outside RAM: CLINT and UART, and the console
-//! they (and HTIF) write to.
+//! The board's physical map outside RAM: CLINT, PLIC and UART, and the
+//! console they (and HTIF) write to.
 
 use std::any::Any;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 use super::clint::{self, Clint};
+use super::plic::{self, Plic};
 use super::uart::{self, Uart};
 use crate::mem::Mmio;
 
 pub struct Devices {
     pub clint: Clint,
+    pub plic: Plic,
     pub uart: Uart,
     /// Console output not yet taken by the host.
     pub console: Vec<u8>,
 }
 
 impl Devices {
-    pub fn new(input: Vec<u8>) -> Self {
-        Devices { clint: Clint::default(), uart: Uart::new(input), console: Vec::new() }
+    /// `clock` is mtime, kept current by the board.
+    pub fn new(input: Vec<u8>, clock: Arc<AtomicU64>) -> Self {
+        Devices { clint: Clint::new(clock), plic: Plic::default(), uart: Uart::new(input), console: Vec::new() }
+    }
+
+    /// Pass the UART's interrupt line to the PLIC; called after every UART
+    /// access, the only thing that moves it.
+    fn update_uart_line(&mut self) {
+        self.plic.set_line(uart::IRQ, self.uart.interrupt());
     }
 }
 
 /// The windows of the physical map the devices claim, as (base, size).
-const WINDOWS: [(u64, u64); 2] = [(clint::BASE, clint::SIZE), (uart::BASE, uart::SIZE)];
+const WINDOWS: [(u64, u64); 3] = [(clint::BASE, clint::SIZE), (plic::BASE, plic::SIZE), (uart::BASE, uart::SIZE)];
 
 fn within(addr: u64, base: u64, size: u64) -> bool {
     addr >= base && addr - base < size
@@ -40,8 +51,13 @@ impl Mmio for Devices {
         if within(addr, clint::BASE, clint::SIZE) {
             return self.clint.read(addr - clint::BASE, size);
         }
+        if within(addr, plic::BASE, plic::SIZE) {
+            return self.plic.read(addr - plic::BASE, size);
+        }
         if within(addr, uart::BASE, uart::SIZE) && size == 1 {
-            return Some(self.uart.read(addr - uart::BASE) as u64);
+            let v = self.uart.read(addr - uart::BASE);
+            self.update_uart_line();
+            return Some(v as u64);
         }
         None
     }
@@ -50,10 +66,14 @@ impl Mmio for Devices {
         if within(addr, clint::BASE, clint::SIZE) {
             return self.clint.write(addr - clint::BASE, size, value);
         }
+        if within(addr, plic::BASE, plic::SIZE) {
+            return self.plic.write(addr - plic::BASE, size, value);
+        }
         if within(addr, uart::BASE, uart::SIZE) && size == 1 {
             if let Some(b) = self.uart.write(addr - uart::BASE, value as u8) {
                 self.console.push(b);
             }
+            self.update_uart_line();
             return true;
         }
         false

@@ -1,25 +1,32 @@
 //! System mode: a board with one RV64GC hart in M/S/U modes, RAM at
-//! 0x8000_0000, a CLINT, a 16550 UART and HTIF.
+//! 0x8000_0000, a CLINT, a PLIC, a 16550 UART and HTIF.
 //!
 //! The engine runs blocks as in user mode, interpreted or compiled; this
 //! module supplies what a board adds around them: the privileged
 //! instructions (the interpreter leaves them to the environment), traps and
 //! interrupts at block boundaries, address translation kept in step with
 //! the CSRs, the code context decoded blocks are kept by, and HTIF.
-//! Not yet here: a PLIC, a generated device tree (a1 is 0 at entry), PMP
+//! At reset a0 holds the hart id and a1 the address of the generated
+//! device tree (see `fdt::place` for where it lies). Not yet here: PMP
 //! enforcement and more than one hart.
 
 mod clint;
 pub mod csr;
 mod devices;
+pub mod fdt;
 mod htif;
 mod image;
+mod plic;
+mod pmp;
 pub mod trap;
 mod uart;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
 use crate::hart::{Exception, Hart};
 use crate::isa::{Inst, Op};
-use crate::mem::{Memory, Perms, Translation, TranslationMode};
+use crate::mem::{Fence, Memory, Perms, Translation, TranslationMode};
 use csr::{irq, status, Csrs, PRIV_M, PRIV_S, PRIV_U};
 use devices::Devices;
 use htif::{Command, Htif};
@@ -36,11 +43,13 @@ pub struct SystemConfig {
     pub memory: u64,
     /// Bytes the UART receives.
     pub input: Vec<u8>,
+    /// The kernel command line, /chosen/bootargs of the device tree.
+    pub bootargs: Option<String>,
 }
 
 impl Default for SystemConfig {
     fn default() -> Self {
-        SystemConfig { memory: DEFAULT_MEMORY, input: Vec::new() }
+        SystemConfig { memory: DEFAULT_MEMORY, input: Vec::new(), bootargs: None }
     }
 }
 
@@ -73,11 +82,24 @@ pub struct Board {
     htif: Option<Htif>,
     /// The translation last given to memory.
     translation: Translation,
+    /// Physical address and size of the device tree blob.
+    pub fdt_addr: u64,
+    pub fdt_size: u64,
+    /// mtime as of the current block, shared with the CLINT.
+    clock: Arc<AtomicU64>,
+    /// The interrupt to take is recomputed only when it may have changed:
+    /// the CSRs or the privilege changed (`execute` and `trap` set
+    /// `interrupts_stale`), a device was accessed (memory's count moved
+    /// from `device_accesses`), or mtime reached `timer_due`.
+    interrupts_stale: bool,
+    device_accesses: u64,
+    timer_due: u64,
 }
 
 impl Board {
-    /// Map RAM, load `image` into it and point the hart at its entry with
-    /// a0 = hart id and a1 = 0 (no device tree yet).
+    /// Map RAM, load `image` and the device tree into it and point the
+    /// hart at the image's entry with a0 = hart id and a1 = the device
+    /// tree's address.
     pub fn load(image: &[u8], config: &SystemConfig, mem: &mut Memory, hart: &mut Hart) -> Result<Board, SystemError> {
         let size = config.memory;
         if size == 0 || size % crate::mem::PAGE_SIZE != 0 {
@@ -97,21 +119,39 @@ impl Board {
             }
             mem.poke(p.addr, &p.data).map_err(|e| SystemError::Image(e.to_string()))?;
         }
+        let image_end = image.pieces.iter().map(|p| p.addr + p.size).max().unwrap_or(RAM_BASE);
+        let blob = fdt::build(size, config.bootargs.as_deref())?;
+        let fdt_size = blob.len() as u64;
+        let fdt_addr = fdt::place(ram_end, image_end, fdt_size).ok_or_else(|| {
+            SystemError::Image(format!("no room for the {fdt_size}-byte device tree in RAM after the image"))
+        })?;
+        mem.poke(fdt_addr, &blob).map_err(|e| SystemError::Image(e.to_string()))?;
         let in_ram = |a: u64| a >= RAM_BASE && a.saturating_add(8) <= ram_end && a % 8 == 0;
         let htif = match image.tohost {
             Some(t) if in_ram(t) => Some(Htif { tohost: t, fromhost: image.fromhost.filter(|&f| in_ram(f)) }),
             Some(t) => return Err(SystemError::Image(format!("tohost at {t:#x} is not an aligned word in RAM"))),
             None => None,
         };
-        mem.enable_system(Box::new(Devices::new(config.input.clone())));
+        let clock = Arc::new(AtomicU64::new(0));
+        mem.enable_system(Box::new(Devices::new(config.input.clone(), clock.clone())));
         if let Some(h) = &htif {
             mem.watch_word(h.tohost);
         }
         let csrs = Csrs::new(0);
         hart.pc = image.entry;
         hart.x[10] = csrs.hartid;
-        hart.x[11] = 0;
-        Ok(Board { csrs, htif, translation: Translation::BARE })
+        hart.x[11] = fdt_addr;
+        Ok(Board {
+            csrs,
+            htif,
+            translation: Translation::BARE,
+            fdt_addr,
+            fdt_size,
+            clock,
+            interrupts_stale: true,
+            device_accesses: 0,
+            timer_due: 0,
+        })
     }
 
     /// Console bytes written since the last call (UART and HTIF).
@@ -119,21 +159,48 @@ impl Board {
         devices(mem).map(|d| std::mem::take(&mut d.console)).unwrap_or_default()
     }
 
-    /// Refresh the device interrupt lines; the interrupt to take, if any.
+    /// Advance mtime to the current instruction count; the interrupt to
+    /// take, if any. Called before every block: the lines are recomputed
+    /// only when something that moves them happened.
     #[inline]
     pub fn poll_interrupts(&mut self, hart: &Hart, mem: &mut Memory) -> Option<u64> {
+        let now = self.csrs.mtime(hart);
+        self.clock.store(now, Ordering::Relaxed);
+        if !self.interrupts_stale && now < self.timer_due && mem.device_accesses() == self.device_accesses {
+            return None;
+        }
+        self.refresh_interrupts(hart, mem)
+    }
+
+    /// Recompute the device interrupt lines into mip; the interrupt to
+    /// take, if any.
+    #[inline(never)]
+    fn refresh_interrupts(&mut self, hart: &Hart, mem: &mut Memory) -> Option<u64> {
+        self.interrupts_stale = false;
+        self.device_accesses = mem.device_accesses();
+        self.timer_due = u64::MAX;
         let d = devices(mem)?;
         if let Some(v) = d.clint.mtime_written.take() {
             self.csrs.time_offset = v.wrapping_sub(hart.instret / csr::INSTRUCTIONS_PER_TICK);
         }
         let now = self.csrs.mtime(hart);
-        d.clint.now = now;
+        self.clock.store(now, Ordering::Relaxed);
+        // Until then MTIP can only change through a CLINT access.
+        if now < d.clint.mtimecmp {
+            self.timer_due = d.clint.mtimecmp;
+        }
         let mut lines = 0;
         if d.clint.msip {
             lines |= 1 << irq::MSI;
         }
         if now >= d.clint.mtimecmp {
             lines |= 1 << irq::MTI;
+        }
+        if d.plic.interrupt(plic::CONTEXT_M) {
+            lines |= 1 << irq::MEI;
+        }
+        if d.plic.interrupt(plic::CONTEXT_S) {
+            lines |= 1 << irq::SEI;
         }
         self.csrs.mip_devices = lines;
         trap::pending_interrupt(&self.csrs)
@@ -162,6 +229,7 @@ impl Board {
             t => t,
         };
         trap::enter(&mut self.csrs, hart, trap);
+        self.interrupts_stale = true;
         self.sync(mem);
         Outcome::Continue
     }
@@ -170,10 +238,12 @@ impl Board {
     /// ecall, ebreak, mret, sret, wfi or sfence.vma), trapping if it
     /// raises an exception.
     pub fn execute(&mut self, hart: &mut Hart, mem: &mut Memory, inst: &Inst) -> Outcome {
-        match self.step(hart, mem, inst) {
+        let outcome = match self.step(hart, mem, inst) {
             Ok(outcome) => outcome,
             Err(e) => self.trap(hart, mem, Trap::Exception(e)),
-        }
+        };
+        self.interrupts_stale = true;
+        outcome
     }
 
     fn step(&mut self, hart: &mut Hart, mem: &mut Memory, inst: &Inst) -> Result<Outcome, Exception> {
@@ -209,7 +279,10 @@ impl Board {
                 if privilege < PRIV_S || (privilege == PRIV_S && self.csrs.mstatus & status::TVM != 0) {
                     return Err(illegal);
                 }
-                mem.flush_translations();
+                // rs1 = x0 fences every address, rs2 = x0 every ASID.
+                let addr = (inst.rs1 != 0).then(|| hart.x[inst.rs1 as usize]);
+                let asid = (inst.rs2 != 0).then(|| hart.x[inst.rs2 as usize] as u16);
+                mem.sfence(Fence { addr, asid });
                 hart.pc = next;
                 hart.instret += 1;
                 Ok(Outcome::FlushCode)
@@ -235,7 +308,7 @@ impl Board {
     /// global enables, privileged spec 3.3.3); else let time pass until the
     /// timer fires; with no timer armed nothing can wake the hart.
     fn wait(&mut self, hart: &Hart, mem: &mut Memory) -> Outcome {
-        self.poll_interrupts(hart, mem);
+        self.refresh_interrupts(hart, mem);
         if self.csrs.mip() & self.csrs.mie != 0 {
             return Outcome::Continue;
         }
@@ -265,11 +338,10 @@ impl Board {
                 Op::Csrrs | Op::Csrrsi => old | operand,
                 _ => old & !operand,
             };
-            let effect = self.csrs.write(hart, num, new)?;
+            self.csrs.write(hart, num, new)?;
+            // A new satp takes effect through `sync`: the walk cache keeps
+            // other address spaces' leaves by ASID (no fence is implied).
             self.sync(mem);
-            if effect.satp {
-                mem.flush_translations();
-            }
         }
         if inst.rd != 0 {
             hart.x[inst.rd as usize] = old;

@@ -1,6 +1,10 @@
 //! A 16550 UART (byte-wide registers, as on QEMU's virt board) wired to the
 //! console: transmitted bytes are captured, received bytes come from a
-//! buffer given at construction. No interrupts (there is no PLIC yet).
+//! buffer given at construction. Its interrupt line (PLIC source 10, as on
+//! QEMU's virt board) carries two conditions enabled in IER: received data
+//! available, and transmit holding register empty. The transmitter empties
+//! at once, so the latter rises again after every transmitted byte, and
+//! reading IIR while it is the reported cause clears it (as on a 16550).
 
 use std::collections::VecDeque;
 
@@ -21,8 +25,15 @@ const LSR_DATA_READY: u8 = 0x01;
 /// Transmit holding register empty and transmitter empty: output is
 /// taken at once.
 const LSR_TX_IDLE: u8 = 0x60;
-/// No interrupt pending; FIFOs enabled.
-const IIR_NONE: u8 = 0xc1;
+/// IIR with FIFOs enabled (bits 7:6) and, in bits 3:0, the cause.
+const IIR_FIFO: u8 = 0xc0;
+const IIR_NONE: u8 = 0x01;
+const IIR_THR_EMPTY: u8 = 0x02;
+const IIR_RX_DATA: u8 = 0x04;
+const IER_RX_DATA: u8 = 0x01;
+const IER_THR_EMPTY: u8 = 0x02;
+/// The PLIC source of the UART's interrupt line.
+pub const IRQ: u32 = 10;
 
 #[derive(Default)]
 pub struct Uart {
@@ -33,6 +44,8 @@ pub struct Uart {
     scr: u8,
     dll: u8,
     dlm: u8,
+    /// The THR-empty condition, until IIR reports it or THR is written.
+    thr_empty_pending: bool,
 }
 
 impl Uart {
@@ -47,7 +60,13 @@ impl Uart {
             RBR_THR_DLL => self.input.pop_front().unwrap_or(0),
             IER_DLM if dlab => self.dlm,
             IER_DLM => self.ier,
-            IIR_FCR => IIR_NONE,
+            IIR_FCR => {
+                let cause = self.cause();
+                if cause == IIR_THR_EMPTY {
+                    self.thr_empty_pending = false;
+                }
+                IIR_FIFO | cause
+            }
             LCR => self.lcr,
             MCR => self.mcr,
             LSR => LSR_TX_IDLE | if self.input.is_empty() { 0 } else { LSR_DATA_READY },
@@ -62,14 +81,41 @@ impl Uart {
         let dlab = self.lcr & LCR_DLAB != 0;
         match off {
             RBR_THR_DLL if dlab => self.dll = v,
-            RBR_THR_DLL => return Some(v),
+            RBR_THR_DLL => {
+                // Sent at once: the holding register is empty again.
+                self.thr_empty_pending = true;
+                return Some(v);
+            }
             IER_DLM if dlab => self.dlm = v,
-            IER_DLM => self.ier = v & 0x0f,
+            IER_DLM => {
+                // Enabling the THR-empty interrupt while the register is
+                // empty raises it.
+                if v & IER_THR_EMPTY != 0 && self.ier & IER_THR_EMPTY == 0 {
+                    self.thr_empty_pending = true;
+                }
+                self.ier = v & 0x0f;
+            }
             LCR => self.lcr = v,
             MCR => self.mcr = v,
             SCR => self.scr = v,
             _ => {}
         }
         None
+    }
+
+    /// The highest-priority enabled interrupt condition, as IIR bits 3:0.
+    fn cause(&self) -> u8 {
+        if self.ier & IER_RX_DATA != 0 && !self.input.is_empty() {
+            IIR_RX_DATA
+        } else if self.ier & IER_THR_EMPTY != 0 && self.thr_empty_pending {
+            IIR_THR_EMPTY
+        } else {
+            IIR_NONE
+        }
+    }
+
+    /// The level of the interrupt line.
+    pub fn interrupt(&self) -> bool {
+        self.cause() != IIR_NONE
     }
 }
