@@ -62,7 +62,7 @@ async def test_event_loop_stays_responsive_while_guests_run(guest):
 async def test_cancellation_stops_within_a_slice_and_the_machine_resumes(guest):
     # Same argv and environment for both runs: the instruction count
     # depends on the size of the initial stack.
-    m = vmjit.Machine.linux(guest("bench"), argv=[str(guest("bench")), "30"], env={}, engine="interp")
+    m = vmjit.Machine.linux(guest("bench"), argv=[str(guest("bench")), "300"], env={}, engine="interp")
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(m.run(slice_instructions=1000), timeout=0.02)
     assert not m.running
@@ -72,7 +72,7 @@ async def test_cancellation_stops_within_a_slice_and_the_machine_resumes(guest):
     assert pc != 0
     stop = await m.run()
     assert (stop.kind, stop.exit_code) == ("exited", 0)
-    fresh = vmjit.run(guest("bench"), "30", env={}, engine="interp")
+    fresh = vmjit.run(guest("bench"), "300", env={}, engine="interp")
     assert m.stdout == fresh.stdout
     assert m.stats["instructions"] == fresh.stats["instructions"]
 
