@@ -24,6 +24,9 @@ impl Machine {
             return StopReason::halted(self.hart.pc, "not a system-mode machine".into());
         };
         let mut idle_traps = 0;
+        if budget > 0 {
+            self.hooks.start_run(self.hart.pc);
+        }
         loop {
             let before = self.hart.instret;
             if self.mem.has_dirty_code() {
@@ -41,6 +44,11 @@ impl Machine {
                     Err(e) => board.trap(&mut self.hart, &mut self.mem, Trap::Exception(e)),
                     Ok(id) => {
                         let block = self.cache.get(id);
+                        if block.breakpoint {
+                            if let Some(stop) = self.hooks.breakpoint_stop(block.start) {
+                                return stop;
+                            }
+                        }
                         let first = block.insts[0];
                         if block.insts.len() == 1 && is_privileged(first.op) {
                             board.execute(&mut self.hart, &mut self.mem, &first)

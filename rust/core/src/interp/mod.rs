@@ -250,18 +250,24 @@ fn step(hart: &mut Hart, mem: &mut Memory, inst: &Inst, pc: u64) -> Result<Flow,
         }
         ScW => {
             check_aligned(rs1, 4)?;
-            let ok = std::mem::replace(&mut hart.reservation, NO_RESERVATION) == rs1;
+            // A store that fails (a fault, a watchpoint) keeps the
+            // reservation: the SC runs again as if for the first time.
+            let ok = hart.reservation == rs1;
             if ok {
                 mem.write_u32(rs1, rs2 as u32).map_err(amo_fault)?;
             }
+            hart.reservation = NO_RESERVATION;
             set!(!ok as u64)
         }
         ScD => {
             check_aligned(rs1, 8)?;
-            let ok = std::mem::replace(&mut hart.reservation, NO_RESERVATION) == rs1;
+            // A store that fails (a fault, a watchpoint) keeps the
+            // reservation: the SC runs again as if for the first time.
+            let ok = hart.reservation == rs1;
             if ok {
                 mem.write_u64(rs1, rs2).map_err(amo_fault)?;
             }
+            hart.reservation = NO_RESERVATION;
             set!(!ok as u64)
         }
         AmoswapW => amo_w!(|_, b| b),
