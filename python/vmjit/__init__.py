@@ -14,6 +14,7 @@ or drive a machine step by step::
 """
 
 from vmjit._core import ElfError, EngineUnavailable, VmError, __version__
+from vmjit.hooks import SyscallCall, SyscallRecord, WatchHit
 from vmjit.machine import Event, Machine, Memory, Registers, RunResult, StopReason, run
 
 __all__ = [
@@ -25,7 +26,10 @@ __all__ = [
     "Registers",
     "RunResult",
     "StopReason",
+    "SyscallCall",
+    "SyscallRecord",
     "VmError",
+    "WatchHit",
     "__version__",
     "run",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import IO, AsyncIterator, Iterator, Mapping, Optional, Sequence, Uni
 
 from vmjit import _core
 from vmjit.devices import Device, HostBus, PageHandler
+from vmjit.hooks import HookMethods, SyscallRecord, WatchHit
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: Where guest output goes: None captures it into ``Machine.stdout``/``stderr``,
@@ -33,9 +35,12 @@ class StopReason:
     4 SIGILL, 7 SIGBUS, 5 SIGTRAP), ``"signal"`` (killed by another
     signal's default action: kill/raise/abort, SIGPIPE, SIGALRM; ``signal``
     is its number) or ``"halted"`` (system mode: the hart can never run
-    again, e.g. wfi with no interrupt source). ``exit_code`` is the guest's
+    again, e.g. wfi with no interrupt source), ``"breakpoint"`` (the next
+    instruction, at ``pc``, is at a breakpoint) or ``"watch"`` (the
+    instruction at ``pc`` is about to access a watched range: ``watch``
+    says how; see `vmjit.hooks`). ``exit_code`` is the guest's
     status, or 128 + signal for a guest killed by one, as a shell reports
-    it. For memory faults ``fault_addr`` and
+    it. For memory faults and watches ``fault_addr`` and
     ``access`` (``"read"``, ``"write"``, ``"execute"``) say what failed; for an
     illegal instruction ``bits`` holds its encoding.
     """
@@ -48,6 +53,7 @@ class StopReason:
     access: Optional[str]
     bits: Optional[int]
     message: str
+    watch: Optional[WatchHit] = None
 
     @classmethod
     def _from_core(cls, t: tuple) -> "StopReason":
@@ -60,12 +66,15 @@ class StopReason:
 @dataclass(frozen=True)
 class Event:
     """One item of `Machine.events`: ``kind`` is ``"stdout"`` or ``"stderr"``
-    (``data`` holds a chunk of output) or the kind of the final stop
-    (``"exited"``, ``"fault"``, ``"signal"``, ``"budget"``; ``stop`` holds it)."""
+    (``data`` holds a chunk of output), ``"syscall"`` (``syscall`` describes
+    a completed syscall), ``"breakpoint"`` or ``"watch"`` (``stop`` holds
+    it; the stream goes on) or the kind of the final stop (``"exited"``,
+    ``"fault"``, ``"signal"``, ``"budget"``; ``stop`` holds it)."""
 
     kind: str
     data: bytes = b""
     stop: Optional[StopReason] = None
+    syscall: Optional[SyscallRecord] = None
 
 
 @dataclass(frozen=True)
@@ -169,11 +178,13 @@ def _encode_env(env: Optional[Mapping[str, str]]) -> list:
     return [os.fsencode(k) + b"=" + os.fsencode(v) for k, v in source.items()]
 
 
-class Machine:
+class Machine(HookMethods):
     """One RISC-V machine.
 
     Build one with `Machine.linux`; run it with `run_sync` or ``await run()``;
-    inspect ``regs``, ``memory``, ``stats``, ``stdout`` and ``stderr``.
+    inspect ``regs``, ``memory``, ``stats``, ``stdout`` and ``stderr``; stop
+    it at breakpoints and memory watches, and serve its syscalls from Python
+    (`add_breakpoint`, `watch_memory`, `hook_syscall`: see `vmjit.hooks`).
     """
 
     def __init__(self, core: _core.Machine, stdout: OutputSpec, stderr: OutputSpec) -> None:
@@ -185,6 +196,9 @@ class Machine:
         self.regs = Registers(core)
         self.memory = Memory(core)
         self._host = HostBus(core)
+        # Set while a run, its hooks included, owns the machine.
+        self._busy = False
+        self._init_hooks()
 
     @classmethod
     def linux(
@@ -304,17 +318,30 @@ class Machine:
         return cls(core, stdout, None)
 
     def run_sync(self, max_instructions: Optional[int] = None) -> StopReason:
-        """Run until the guest exits or faults, or ``max_instructions`` more
-        instructions retired (exactly). The GIL is released meanwhile."""
+        """Run until the guest exits or faults, reaches a breakpoint or a
+        memory watch, or ``max_instructions`` more instructions retired
+        (exactly). The GIL is released while guest code runs; syscall hooks
+        are called on this thread (an asynchronous one is a `TypeError`)."""
         if max_instructions is not None and max_instructions < 0:
             raise ValueError("max_instructions must be >= 0")
+        self._claim()
         try:
-            stop = StopReason._from_core(self._host.run_sync(max_instructions))
-        except BaseException:
-            self._collect_output_after_error()
-            raise
-        self._collect_output()
-        return stop
+            if self._tracing:
+                self._trace_syscalls(False)
+            left = max_instructions
+            while True:
+                before = 0 if left is None else self._core.progress
+                try:
+                    stop = self._stop(self._host.run_sync(left))
+                except BaseException:
+                    self._collect_output_after_error()
+                    raise
+                self._collect_output()
+                if stop.kind not in _SERVED or not self._serve_sync(stop.kind):
+                    return stop
+                left = _less(left, self._core.progress - before)
+        finally:
+            self._busy = False
 
     async def run(
         self,
@@ -337,11 +364,29 @@ class Machine:
         current slice and leaves the machine consistent, to be inspected or
         resumed. A guest blocked in a sleep, a poll, or a wait for a signal
         or a child stops at once: the call is abandoned without effect (pc
-        at its ecall) and issued again on resume, keeping its deadline."""
+        at its ecall) and issued again on resume, keeping its deadline.
+        Syscall hooks are called (and awaited) in the awaiting task;
+        breakpoints and memory watches end the run as with `run_sync`."""
         if max_instructions is not None and max_instructions < 0:
             raise ValueError("max_instructions must be >= 0")
+        self._claim()
         try:
-            stop = StopReason._from_core(await self._host.run(max_instructions, slice_instructions, priority))
+            if self._tracing:
+                self._trace_syscalls(False)
+            left = max_instructions
+            while True:
+                before = 0 if left is None else self._core.progress
+                stop = await self._run_once(left, slice_instructions, priority)
+                if stop.kind not in _SERVED or not await self._serve(stop.kind):
+                    return stop
+                left = _less(left, self._core.progress - before)
+        finally:
+            self._busy = False
+
+    async def _run_once(self, budget: Optional[int], slice_instructions: int, priority: int) -> StopReason:
+        """One awaited run of the core, up to its first stop."""
+        try:
+            stop = self._stop(await self._host.run(budget, slice_instructions, priority))
         except asyncio.CancelledError:
             # The worker notices the cancellation at the end of its slice;
             # wait for that so the caller gets a machine it can inspect.
@@ -360,25 +405,41 @@ class Machine:
         max_instructions: Optional[int] = None,
         slice_instructions: int = DEFAULT_SLICE,
         priority: int = 1,
+        syscalls: bool = False,
     ) -> AsyncIterator[Event]:
         """Run the machine, yielding its output as it is written and, last, its
         stop. Captured output goes to the events instead of ``stdout`` and
         ``stderr``. The guest runs only while the consumer asks for more, so
         a guest that writes faster than Python reads waits for it: at most
-        one slice's output is buffered. ``priority`` is as for ``run``."""
+        one slice's output is buffered. ``priority`` is as for ``run``.
+
+        A breakpoint or memory watch is an event of that kind (``stop``
+        holds it) and does not end the stream: the machine stays there
+        until the consumer asks for the next event, then resumes past it.
+        With ``syscalls``, every completed syscall is an event of kind
+        ``"syscall"`` (``syscall`` holds it; output it wrote comes just
+        before it). Syscall hooks are served as under ``run``."""
         remaining = max_instructions
         while True:
             budget = slice_instructions if remaining is None else min(slice_instructions, remaining)
-            stop = StopReason._from_core(await self._host.run(budget, slice_instructions, priority))
-            for kind, fd, spec in (("stdout", 1, self._stdout_spec), ("stderr", 2, self._stderr_spec)):
-                if spec == "inherit":
-                    continue
-                data = self._core.take_output(fd)
-                if data:
-                    yield Event(kind, data=data)
+            self._claim()
+            try:
+                self._trace_syscalls(syscalls)
+                before = self._core.progress
+                stop = self._stop(await self._host.run(budget, slice_instructions, priority))
+                served = await self._serve(stop.kind, report=syscalls)
+                record = self._syscall_record() if syscalls else None
+            finally:
+                self._busy = False
+            for kind, data in self._take_output_chunks():
+                yield Event(kind, data=data)
+            if record is not None:
+                yield Event("syscall", syscall=record)
             if remaining is not None:
-                remaining -= budget
-            if stop.kind != "budget" or remaining == 0:
+                remaining -= self._core.progress - before
+            if stop.kind in ("breakpoint", "watch"):
+                yield Event(stop.kind, stop=stop)
+            elif not (served or (stop.kind == "budget" and remaining != 0)):
                 yield Event(stop.kind, stop=stop)
                 return
 
@@ -422,10 +483,32 @@ class Machine:
         page to be filled on the guest's first touch."""
         self._host.set_page_handler(handler)
 
+    def _take_output_chunks(self) -> Iterator[tuple]:
+        for kind, fd, spec in (("stdout", 1, self._stdout_spec), ("stderr", 2, self._stderr_spec)):
+            if spec == "inherit":
+                continue
+            data = self._core.take_output(fd)
+            if data:
+                yield kind, data
+
+    def _stop(self, t: tuple) -> StopReason:
+        stop = StopReason._from_core(t)
+        if stop.kind == "watch":
+            stop = dataclasses.replace(stop, watch=self._watch_hit())
+        return stop
+
+    def _claim(self) -> None:
+        """Own the machine for one run and the hooks it serves (the caller
+        clears ``_busy`` when done): a second run meanwhile (from a hook, or
+        another task while a hook awaits) fails clearly."""
+        if self._busy:
+            raise _core.VmError("the machine is already running")
+        self._busy = True
+
     @property
     def running(self) -> bool:
-        """True while a run owns the machine."""
-        return self._core.running
+        """True while a run owns the machine (serving its hooks included)."""
+        return self._busy or self._core.running
 
     @property
     def progress(self) -> int:
@@ -472,6 +555,15 @@ class Machine:
         """Counters: instructions (per tier), blocks, TLB hits/misses, syscalls,
         unknown syscalls by number, run time in seconds, resident guest memory."""
         return self._core.stats()
+
+
+#: Stop kinds the run loops serve in Python (syscall hooks) and go on.
+_SERVED = frozenset(("syscall", "syscall_done"))
+
+
+def _less(budget: Optional[int], used: int) -> Optional[int]:
+    """What is left of an instruction budget (None: unlimited)."""
+    return None if budget is None else max(budget - used, 0)
 
 
 _SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}

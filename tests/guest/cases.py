@@ -66,6 +66,7 @@ CASES = [
     Case("sys_misc", "sys_misc", needs_dir=True),
     Case("bench", "bench", (str(BENCH_TEST_ROUNDS),)),
     Case("fpbench", "fpbench", (str(BENCH_TEST_ROUNDS),)),
+    Case("watch_global", "watch_global"),
     Case("bad_illegal", "bad_illegal"),
     Case("bad_ebreak", "bad_ebreak"),
     Case("bad_jump", "bad_jump"),

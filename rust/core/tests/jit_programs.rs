@@ -52,6 +52,7 @@ fn cases() -> Vec<Case> {
         Case { needs_dir: true, ..case("sys_misc", "sys_misc") },
         Case { args: &["10"], ..case("bench", "bench") },
         Case { args: &["10"], ..case("fpbench", "fpbench") },
+        case("watch_global", "watch_global"),
         case("bad_illegal", "bad_illegal"),
         case("bad_ebreak", "bad_ebreak"),
         case("bad_jump", "bad_jump"),

@@ -2,6 +2,7 @@
 //! over `vmjit_core`, error mapping, and the GIL released while guests run.
 
 mod errors;
+mod hooks;
 mod host_io;
 mod machine;
 mod run;
@@ -18,6 +19,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<machine::Machine>()?;
     m.add_function(wrap_pyfunction!(disassemble_elf, m)?)?;
     m.add_function(wrap_pyfunction!(machine::available_engines, m)?)?;
+    hooks::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -55,7 +55,7 @@ pub type StopTuple = (&'static str, Option<i32>, Option<i32>, u64, Option<u64>, 
 impl Machine {
     /// The machine, unless a run owns it: inspection and runs must wait for
     /// the running one (await it or cancel it).
-    fn machine(&self) -> PyResult<MutexGuard<'_, engine::Machine>> {
+    pub(crate) fn machine(&self) -> PyResult<MutexGuard<'_, engine::Machine>> {
         if self.running.load(Ordering::Acquire) {
             return Err(VmError::new_err("the machine is running: await or cancel the run first"));
         }

@@ -1,6 +1,6 @@
 //! Basic blocks and the block cache shared by the execution tiers.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::hart::Exception;
 use crate::jit::context::{table_slot, JitEntry, TABLE_SIZE};
@@ -21,13 +21,25 @@ pub struct Block {
     /// instruction straddles a page boundary), as memory tracks code pages:
     /// virtual in user mode, physical in system mode.
     pub pages: (u64, u64),
+    /// The block starts at a breakpoint: the run loop stops before it, and
+    /// it is never compiled (compiled code would chain into it).
+    pub breakpoint: bool,
+}
+
+impl Block {
+    /// The address just past the block's last instruction.
+    pub fn end(&self) -> u64 {
+        self.insts.iter().fold(self.start, |at, i| at.wrapping_add(i.len as u64))
+    }
 }
 
 /// Decode the block starting at `pc`. A fetch fault on the first
 /// instruction is returned; one further on ends the block early, so the
 /// fault is raised only if execution gets there (and so is a request to
-/// the host to fill the page: it is forgotten here).
-pub fn translate(mem: &mut Memory, pc: u64) -> Result<Block, Exception> {
+/// the host to fill the page: it is forgotten here). The block ends before
+/// any pc in `breakpoints` other than its start, so that a breakpoint
+/// always starts a block.
+pub fn translate(mem: &mut Memory, pc: u64, breakpoints: &BTreeSet<u64>) -> Result<Block, Exception> {
     let mut insts = Vec::with_capacity(16);
     let mut at = pc;
     let first_page = pc >> 12;
@@ -46,6 +58,9 @@ pub fn translate(mem: &mut Memory, pc: u64) -> Result<Block, Exception> {
         if is_csr(inst.op) && !insts.is_empty() {
             break;
         }
+        if !insts.is_empty() && !breakpoints.is_empty() && breakpoints.contains(&at) {
+            break;
+        }
         last_page = (at + inst.len as u64 - 1) >> 12;
         insts.push(inst);
         at = at.wrapping_add(inst.len as u64);
@@ -55,7 +70,8 @@ pub fn translate(mem: &mut Memory, pc: u64) -> Result<Block, Exception> {
     }
     let first = mem.mark_code_page(pc);
     let last = if last_page != first_page { mem.mark_code_page(last_page << 12) } else { first };
-    Ok(Block { start: pc, insts: insts.into_boxed_slice(), pages: (first, last) })
+    let breakpoint = breakpoints.contains(&pc);
+    Ok(Block { start: pc, insts: insts.into_boxed_slice(), pages: (first, last), breakpoint })
 }
 
 fn is_csr(op: Op) -> bool {
@@ -101,6 +117,8 @@ pub struct BlockCache {
     /// Compiled blocks by pc, for the dispatcher in generated code. Holds
     /// only code of live blocks: invalidation clears entries.
     jit_table: Box<[JitEntry]>,
+    /// Guest pcs blocks must start at and the run loop stops before.
+    breakpoints: BTreeSet<u64>,
     pub stats: CacheStats,
 }
 
@@ -143,6 +161,7 @@ impl BlockCache {
             jump: Box::new([]),
             tiers: Vec::new(),
             jit_table: vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice(),
+            breakpoints: BTreeSet::new(),
             stats: CacheStats::default(),
         }
     }
@@ -165,7 +184,7 @@ impl BlockCache {
         }
         let id = match self.by_pc.get(&pc) {
             Some(&id) => id,
-            None => self.insert(translate(mem, pc)?),
+            None => self.insert(translate(mem, pc, &self.breakpoints)?),
         };
         if self.jump.is_empty() {
             // Allocated on first use: a machine that never runs (thousands
@@ -185,15 +204,17 @@ impl BlockCache {
         self.stats.blocks_decoded += 1;
         let (p0, p1) = block.pages;
         let pc = block.start;
+        // A block at a breakpoint always runs in the run loop's hands.
+        let tier = if block.breakpoint { Tier::Unsupported } else { Tier::Interp(0) };
         let id = match self.free.pop() {
             Some(id) => {
                 self.blocks[id as usize] = Some(block);
-                self.tiers[id as usize] = Tier::Interp(0);
+                self.tiers[id as usize] = tier;
                 id
             }
             None => {
                 self.blocks.push(Some(block));
-                self.tiers.push(Tier::Interp(0));
+                self.tiers.push(tier);
                 (self.blocks.len() - 1) as BlockId
             }
         };
@@ -209,29 +230,82 @@ impl BlockCache {
     pub fn invalidate_page(&mut self, vpn: u64) {
         let Some(ids) = self.by_page.remove(&vpn) else { return };
         for id in ids {
-            let Some(block) = self.blocks[id as usize].take() else { continue };
-            self.stats.blocks_invalidated += 1;
-            self.by_pc.remove(&block.start);
-            let other = if block.pages.0 == vpn { block.pages.1 } else { block.pages.0 };
-            if other != vpn {
-                if let Some(v) = self.by_page.get_mut(&other) {
+            self.drop_block(id, Some(vpn));
+        }
+    }
+
+    /// Drop block `id` (if live) from every index; `listed_under` is a page
+    /// whose list the caller already removed it from.
+    fn drop_block(&mut self, id: BlockId, listed_under: Option<u64>) {
+        let Some(block) = self.blocks[id as usize].take() else { return };
+        self.stats.blocks_invalidated += 1;
+        self.by_pc.remove(&block.start);
+        let (p0, p1) = block.pages;
+        for vpn in [p0, p1] {
+            if Some(vpn) != listed_under {
+                if let Some(v) = self.by_page.get_mut(&vpn) {
                     v.retain(|&b| b != id);
                 }
             }
-            if let Some(e) = self.jump.get_mut(Self::slot(block.start)) {
-                if e.1 == id {
-                    *e = (u64::MAX, NO_BLOCK);
-                }
+        }
+        if let Some(e) = self.jump.get_mut(Self::slot(block.start)) {
+            if e.1 == id {
+                *e = (u64::MAX, NO_BLOCK);
             }
-            if let Tier::Compiled(_) = self.tiers[id as usize] {
-                self.stats.code_invalidated += 1;
-                let e = &mut self.jit_table[table_slot(block.start)];
-                if e.pc == block.start {
-                    *e = JitEntry::EMPTY;
-                }
+        }
+        if let Tier::Compiled(_) = self.tiers[id as usize] {
+            self.stats.code_invalidated += 1;
+            let e = &mut self.jit_table[table_slot(block.start)];
+            if e.pc == block.start {
+                *e = JitEntry::EMPTY;
             }
-            self.tiers[id as usize] = Tier::Unsupported;
-            self.free.push(id);
+        }
+        self.tiers[id as usize] = Tier::Unsupported;
+        self.free.push(id);
+    }
+
+    /// Stop before the instruction at `pc` from now on; false when it was
+    /// a breakpoint already. Only the blocks holding `pc` are dropped
+    /// (with their compiled code): they are rebuilt split there.
+    pub fn add_breakpoint(&mut self, pc: u64) -> bool {
+        if !self.breakpoints.insert(pc) {
+            return false;
+        }
+        self.drop_blocks_where(pc, |b| b.start <= pc && pc < b.end());
+        true
+    }
+
+    /// Forget the breakpoint at `pc`; false when there was none. The block
+    /// starting there and those ending there are dropped, so they can be
+    /// rebuilt as one again.
+    pub fn remove_breakpoint(&mut self, pc: u64) -> bool {
+        if !self.breakpoints.remove(&pc) {
+            return false;
+        }
+        self.drop_blocks_where(pc, |b| b.start == pc || b.end() == pc);
+        true
+    }
+
+    /// Breakpoint pcs, in order.
+    pub fn breakpoints(&self) -> impl Iterator<Item = u64> + '_ {
+        self.breakpoints.iter().copied()
+    }
+
+    /// Drop the blocks near `pc` (on its page or the one before) that
+    /// `affected` selects.
+    fn drop_blocks_where(&mut self, pc: u64, affected: impl Fn(&Block) -> bool) {
+        let pages = [pc >> 12, pc.wrapping_sub(1) >> 12];
+        let mut ids: Vec<BlockId> = pages
+            .iter()
+            .filter_map(|vpn| self.by_page.get(vpn))
+            .flatten()
+            .copied()
+            .filter(|&id| self.blocks[id as usize].as_ref().is_some_and(&affected))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            self.drop_block(id, None);
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod block;
 mod contexts;
+mod hooks;
 mod stop;
 mod system;
 
@@ -16,6 +17,7 @@ use crate::jit::context::{exit, JitContext};
 use crate::jit::Jit;
 use block::{BlockCache, Tier};
 use contexts::Contexts;
+pub use hooks::{SyscallArgs, SyscallDecision, SyscallRecord};
 pub use stop::{Signal, StopKind, StopReason};
 
 /// Errors of building or driving a machine (not guest faults: those are
@@ -152,6 +154,7 @@ pub struct Machine {
     jit_entries: u64,
     /// instret at which the run loop next reads the clock for the timer.
     next_timer_poll: u64,
+    hooks: hooks::Hooks,
 }
 
 impl Machine {
@@ -196,6 +199,7 @@ impl Machine {
             chain_hits: 0,
             jit_entries: 0,
             next_timer_poll: 0,
+            hooks: hooks::Hooks::default(),
         }
     }
 
@@ -290,7 +294,7 @@ impl Machine {
             self.finish_forked_child(stop);
         }
         self.run_time += started.elapsed();
-        if !matches!(stop.kind, StopKind::Budget | StopKind::HostRequest) {
+        if stop.kind.is_final() {
             self.finished = Some(stop.clone());
         }
         stop
@@ -300,7 +304,7 @@ impl Machine {
     /// ends its host process with the guest's status; it never returns to
     /// the caller, who lives on in the parent.
     fn finish_forked_child(&mut self, mut stop: StopReason) -> ! {
-        while stop.kind == StopKind::Budget {
+        while !stop.kind.is_final() {
             stop = self.guarded_run_loop(u64::MAX);
         }
         let signal = if stop.kind == StopKind::Exited { None } else { stop.signal.map(|s| s as i32) };
@@ -326,6 +330,11 @@ impl Machine {
         // Compiled code left before an access its fast path cannot do: the
         // interpreter runs the block from there, so the access happens.
         let mut interpret_next = false;
+        if budget > 0 {
+            if let Some(stop) = self.resume_from_hooks() {
+                return stop;
+            }
+        }
         loop {
             self.invalidate_dirty_code();
             let mut remaining = end - self.hart.instret;
@@ -372,6 +381,11 @@ impl Machine {
                 }
             }
             let block = self.cache.get(id);
+            if block.breakpoint {
+                if let Some(stop) = self.hooks.breakpoint_stop(block.start) {
+                    return stop;
+                }
+            }
             let limit = remaining.min(usize::MAX as u64) as usize;
             let (exit, retired) = interp::run_block(&mut self.hart, &mut self.mem, block, limit);
             self.hart.instret += retired as u64;
@@ -460,36 +474,72 @@ impl Machine {
             BlockExit::Continue => {}
             BlockExit::FenceI => self.flush_blocks(),
             BlockExit::Trap(Exception::EcallFromU) => {
-                // The ecall retires; the syscall sees pc at the ecall and
-                // the guest resumes after it.
-                self.hart.instret += 1;
-                self.syscalls += 1;
-                let Environment::Linux(process) = &mut self.env else {
+                if !matches!(self.env, Environment::Linux(_)) {
                     return Some(self.fault(Exception::EcallFromU));
+                }
+                if self.hooks.stops_for_syscall(self.hart.x[17]) {
+                    return Some(StopReason::syscall(self.hart.pc, self.hart.x[17]));
+                }
+                return match self.syscall(None) {
+                    Ok(_) => self.deliver_signals(),
+                    Err(stop) => Some(stop),
                 };
-                let outcome = process.syscall(&mut self.hart, &mut self.mem);
-                if outcome == SyscallOutcome::Interrupted {
-                    // Abandoned: the ecall has not retired and runs again
-                    // when the machine resumes.
-                    self.hart.instret -= 1;
-                    self.syscalls -= 1;
-                    return Some(StopReason::budget(self.hart.pc));
-                }
-                if !matches!(outcome, SyscallOutcome::Sigreturn | SyscallOutcome::Exec) {
-                    self.hart.pc = self.hart.pc.wrapping_add(4);
-                }
-                match outcome {
-                    SyscallOutcome::Continue | SyscallOutcome::Sigreturn | SyscallOutcome::Interrupted => {}
-                    SyscallOutcome::FlushIcache => self.flush_blocks(),
-                    SyscallOutcome::Exec => self.drop_all_code(),
-                    SyscallOutcome::Forked => self.leave_parents_code(),
-                    SyscallOutcome::Exit(code) => return Some(StopReason::exited(code, self.hart.pc - 4)),
-                }
-                return self.deliver_signals();
             }
-            BlockExit::Trap(e) => return self.guest_fault(e),
+            BlockExit::Trap(e) => {
+                if let Some(hit) = self.mem.take_watchpoint_hit() {
+                    return Some(self.watch_stop(hit));
+                }
+                return self.guest_fault(e);
+            }
         }
         None
+    }
+
+    /// Run the syscall of the ecall at `hart.pc`, with a0..a5 `args` instead
+    /// of the guest's registers when given (a1..a5 keep their values). The
+    /// ecall retires; the syscall sees pc at the ecall and the guest
+    /// resumes after it. Whether it returned there (Ok), or the stop of a
+    /// guest it ended. Signals are left pending for the caller.
+    fn syscall(&mut self, args: Option<hooks::SyscallArgs>) -> Result<bool, StopReason> {
+        self.hart.instret += 1;
+        self.syscalls += 1;
+        let Environment::Linux(process) = &mut self.env else {
+            return Err(self.fault(Exception::EcallFromU));
+        };
+        let saved: Option<hooks::SyscallArgs> = args.map(|a| {
+            let old = std::array::from_fn(|i| self.hart.x[10 + i]);
+            self.hart.x[10..16].copy_from_slice(&a);
+            old
+        });
+        let outcome = process.syscall(&mut self.hart, &mut self.mem);
+        if outcome == SyscallOutcome::Interrupted {
+            // Abandoned: the ecall has not retired and runs again, with
+            // the guest's own arguments, when the machine resumes.
+            if let Some(old) = saved {
+                self.hart.x[10..16].copy_from_slice(&old);
+            }
+            self.hart.instret -= 1;
+            self.syscalls -= 1;
+            return Err(StopReason::budget(self.hart.pc));
+        }
+        let returns = !matches!(outcome, SyscallOutcome::Sigreturn | SyscallOutcome::Exec);
+        if let (Some(old), true) = (saved, returns) {
+            self.hart.x[11..16].copy_from_slice(&old[1..]);
+        }
+        if returns {
+            self.hart.pc = self.hart.pc.wrapping_add(4);
+        }
+        match outcome {
+            SyscallOutcome::Continue | SyscallOutcome::Sigreturn | SyscallOutcome::Interrupted => {}
+            SyscallOutcome::FlushIcache => self.flush_blocks(),
+            SyscallOutcome::Exec => self.drop_all_code(),
+            SyscallOutcome::Forked => {
+                self.leave_parents_code();
+                self.drop_hooks();
+            }
+            SyscallOutcome::Exit(code) => return Err(StopReason::exited(code, self.hart.pc - 4)),
+        }
+        Ok(returns)
     }
 
     /// Act on pending signals: a stop if one ends the guest.

@@ -22,6 +22,20 @@ pub enum StopKind {
     /// accessing instruction, which runs again once the host served the
     /// request. The bindings serve it and resume: users never see it.
     HostRequest,
+    /// The next instruction to run is at a breakpoint (`pc`); it has not
+    /// run. The next run starts with it.
+    Breakpoint,
+    /// The instruction at `pc` is about to access a watched range
+    /// (`Machine::watch_hit` says how); it has not run. The next run
+    /// executes it without stopping for that access again.
+    Watch,
+    /// The ecall at `pc` makes a hooked syscall; it has not run. The
+    /// caller decides how it completes (`Machine::resolve_syscall`) and
+    /// runs on.
+    Syscall,
+    /// A syscall resolved with a report request completed
+    /// (`Machine::take_syscall_record`); `pc` is the next instruction.
+    SyscallDone,
 }
 
 impl StopKind {
@@ -33,7 +47,17 @@ impl StopKind {
             StopKind::Signal => "signal",
             StopKind::Halted => "halted",
             StopKind::HostRequest => "request",
+            StopKind::Breakpoint => "breakpoint",
+            StopKind::Watch => "watch",
+            StopKind::Syscall => "syscall",
+            StopKind::SyscallDone => "syscall_done",
         }
+    }
+
+    /// True when the guest has ended: later runs return the same stop.
+    /// The other kinds leave a machine that runs on.
+    pub fn is_final(self) -> bool {
+        matches!(self, StopKind::Exited | StopKind::Fault | StopKind::Signal | StopKind::Halted)
     }
 }
 
@@ -97,6 +121,27 @@ impl StopReason {
 
     pub fn budget(pc: u64) -> Self {
         Self::plain(StopKind::Budget, pc, format!("instruction budget exhausted at pc {pc:#x}"))
+    }
+
+    pub fn breakpoint(pc: u64) -> Self {
+        Self::plain(StopKind::Breakpoint, pc, format!("breakpoint at pc {pc:#x}"))
+    }
+
+    /// The instruction at `pc` is about to make `access` at `addr`, in a
+    /// watched range.
+    pub fn watch(pc: u64, addr: u64, access: Access) -> Self {
+        let message = format!("watched {} at {addr:#x} by the instruction at pc {pc:#x}", access.as_str());
+        StopReason { fault_addr: Some(addr), access: Some(access), ..Self::plain(StopKind::Watch, pc, message) }
+    }
+
+    /// The ecall at `pc` makes hooked syscall `nr`.
+    pub fn syscall(pc: u64, nr: u64) -> Self {
+        Self::plain(StopKind::Syscall, pc, format!("hooked syscall {nr} at pc {pc:#x}"))
+    }
+
+    /// A reported syscall completed; the guest goes on at `pc`.
+    pub fn syscall_done(pc: u64) -> Self {
+        Self::plain(StopKind::SyscallDone, pc, format!("syscall completed, next pc {pc:#x}"))
     }
 
     pub fn halted(pc: u64, message: String) -> Self {

@@ -56,6 +56,9 @@ impl Machine {
         let mut idle_traps = 0;
         // Instructions left of a block compiled code left early.
         let mut unfinished = None;
+        if budget > 0 {
+            self.hooks.start_run(self.hart.pc);
+        }
         loop {
             let before = self.hart.instret;
             self.invalidate_dirty_code();
@@ -71,14 +74,16 @@ impl Machine {
             } else {
                 match unfinished.take() {
                     Some(left) => self.finish_block(remaining.min(left)),
-                    None => {
-                        let (step, left) = self.next_block(remaining);
+                    None => self.next_block(remaining).map(|(outcome, left)| {
                         unfinished = left;
-                        step
-                    }
+                        outcome
+                    }),
                 }
             };
-            let Some(mut outcome) = step else { return self.stop_for_host() };
+            let mut outcome = match step {
+                Ok(outcome) => outcome,
+                Err(stop) => return stop,
+            };
             if replay {
                 self.mem.end_host_replay();
             }
@@ -139,32 +144,39 @@ impl Machine {
         StopReason::host_request(self.hart.pc)
     }
 
-    /// Take exception `e` as a trap; None when it is an access the host
-    /// must serve first (the loop then stops, pc at the instruction).
-    fn take_exception(&mut self, e: Exception) -> Option<Outcome> {
+    /// Take exception `e` as a trap, unless it is an access the host must
+    /// serve first: then the loop stops, pc at the instruction.
+    fn take_exception(&mut self, e: Exception) -> Result<Outcome, StopReason> {
         if self.mem.host_request_raised() {
-            return None;
+            return Err(self.stop_for_host());
         }
-        Some(board_of(&mut self.env).trap(&mut self.hart, &mut self.mem, Trap::Exception(e)))
+        Ok(board_of(&mut self.env).trap(&mut self.hart, &mut self.mem, Trap::Exception(e)))
     }
 
     /// At a block boundary: take a pending interrupt, or run the block at
     /// `hart.pc` (at most `remaining` instructions) on the board, compiled
     /// or interpreted. Also returns how much of the block compiled code
-    /// left undone, if it left early. None: stop for the host.
-    fn next_block(&mut self, remaining: u64) -> (Option<Outcome>, Option<u64>) {
+    /// left undone, if it left early. Err: the run stops (a breakpoint,
+    /// an access the host must serve).
+    fn next_block(&mut self, remaining: u64) -> Result<(Outcome, Option<u64>), StopReason> {
         let board = board_of(&mut self.env);
         if let Some(n) = board.poll_interrupts(&self.hart, &mut self.mem) {
-            return (Some(board.trap(&mut self.hart, &mut self.mem, Trap::Interrupt(n))), None);
+            return Ok((board.trap(&mut self.hart, &mut self.mem, Trap::Interrupt(n)), None));
         }
         let id = match self.cache.lookup(&mut self.mem, self.hart.pc) {
             Ok(id) => id,
-            Err(e) => return (self.take_exception(e), None),
+            Err(e) => return Ok((self.take_exception(e)?, None)),
         };
         let block = self.cache.get(id);
+        if block.breakpoint {
+            if let Some(stop) = self.hooks.breakpoint_stop(block.start) {
+                return Err(stop);
+            }
+        }
         let first = block.insts[0];
+        let board = board_of(&mut self.env);
         if block.insts.len() == 1 && is_privileged(first.op) {
-            return (Some(board.execute(&mut self.hart, &mut self.mem, &first)), None);
+            return Ok((board.execute(&mut self.hart, &mut self.mem, &first), None));
         }
         let n = block.insts.len() as u64;
         if self.jit.is_some() && self.engine != EngineKind::Interp {
@@ -178,28 +190,28 @@ impl Machine {
                 }
             }
         }
-        (self.interpret_block(id, remaining), None)
+        Ok((self.interpret_block(id, remaining)?, None))
     }
 
     /// Run compiled code from block `id` with `budget` instructions and
     /// complete its exit on the board.
-    fn run_system_compiled(&mut self, id: BlockId, code: u64, budget: u64) -> (Option<Outcome>, Option<u64>) {
+    fn run_system_compiled(&mut self, id: BlockId, code: u64, budget: u64) -> Result<(Outcome, Option<u64>), StopReason> {
         let ran = self.run_compiled(id, code, budget);
         let board = board_of(&mut self.env);
-        match ran {
-            Compiled::Ran => (Some(Outcome::Continue), None),
-            Compiled::Interpret { left } => (Some(Outcome::Continue), Some(left)),
+        Ok(match ran {
+            Compiled::Ran => (Outcome::Continue, None),
+            Compiled::Interpret { left } => (Outcome::Continue, Some(left)),
             Compiled::Ecall => {
                 let ecall = crate::isa::decode(ECALL);
-                (Some(board.execute(&mut self.hart, &mut self.mem, &ecall)), None)
+                (board.execute(&mut self.hart, &mut self.mem, &ecall), None)
             }
-            Compiled::Trap(e) => (self.take_exception(e), None),
-        }
+            Compiled::Trap(e) => (self.take_exception(e)?, None),
+        })
     }
 
     /// Interpret the `left` instructions from `hart.pc` that compiled code
     /// left of its block: no block boundary lies between them.
-    fn finish_block(&mut self, left: u64) -> Option<Outcome> {
+    fn finish_block(&mut self, left: u64) -> Result<Outcome, StopReason> {
         match self.cache.lookup(&mut self.mem, self.hart.pc) {
             Ok(id) => self.interpret_block(id, left),
             Err(e) => self.take_exception(e),
@@ -208,20 +220,20 @@ impl Machine {
 
     /// Interpret at most `limit` instructions of block `id`; a privileged
     /// instruction it stops at runs on the board, an exception traps.
-    /// None: stop for the host.
-    fn interpret_block(&mut self, id: BlockId, limit: u64) -> Option<Outcome> {
+    /// Err: stop for the host.
+    fn interpret_block(&mut self, id: BlockId, limit: u64) -> Result<Outcome, StopReason> {
         let board = board_of(&mut self.env);
         let block = self.cache.get(id);
         let limit = limit.min(usize::MAX as u64) as usize;
         let (exit, retired) = interp::run_block(&mut self.hart, &mut self.mem, block, limit);
         self.hart.instret += retired as u64;
         match exit {
-            BlockExit::Continue => Some(Outcome::Continue),
-            BlockExit::FenceI => Some(Outcome::FlushCode),
+            BlockExit::Continue => Ok(Outcome::Continue),
+            BlockExit::FenceI => Ok(Outcome::FlushCode),
             BlockExit::Trap(e) => match block.insts.get(retired) {
                 Some(inst) if is_privileged(inst.op) => {
                     let inst = *inst;
-                    Some(board.execute(&mut self.hart, &mut self.mem, &inst))
+                    Ok(board.execute(&mut self.hart, &mut self.mem, &inst))
                 }
                 _ => self.take_exception(e),
             },

@@ -250,9 +250,9 @@ fn step(hart: &mut Hart, mem: &mut Memory, inst: &Inst, pc: u64) -> Result<Flow,
         }
         ScW => {
             check_aligned(rs1, 4)?;
-            // The reservation outlives a store that did not happen, so an
-            // SC run again (after a device served by the host) still
-            // succeeds.
+            // A store that did not happen (a fault, a watchpoint, a device
+            // the host has yet to serve) keeps the reservation: the SC runs
+            // again as if for the first time.
             let ok = hart.reservation == rs1;
             if ok {
                 mem.write_u32(rs1, rs2 as u32).map_err(amo_fault)?;
@@ -262,9 +262,9 @@ fn step(hart: &mut Hart, mem: &mut Memory, inst: &Inst, pc: u64) -> Result<Flow,
         }
         ScD => {
             check_aligned(rs1, 8)?;
-            // The reservation outlives a store that did not happen, so an
-            // SC run again (after a device served by the host) still
-            // succeeds.
+            // A store that did not happen (a fault, a watchpoint, a device
+            // the host has yet to serve) keeps the reservation: the SC runs
+            // again as if for the first time.
             let ok = hart.reservation == rs1;
             if ok {
                 mem.write_u64(rs1, rs2).map_err(amo_fault)?;

@@ -165,7 +165,7 @@ fn random_blocks_match_the_interpreter() {
     for round in 0..3000 {
         let insts = random_block(&mut r);
         let (h0, mut m0) = state(&mut r);
-        let block = Block { start: CODE, insts: insts.clone().into_boxed_slice(), pages: (CODE >> 12, CODE >> 12) };
+        let block = Block { start: CODE, insts: insts.clone().into_boxed_slice(), pages: (CODE >> 12, CODE >> 12), breakpoint: false };
         let (mut hi, mut mi) = (h0.clone(), Memory::new());
         mi.map(DATA, 0x1000, Perms::RW, "data").unwrap();
         mi.poke(DATA, &data(&mut m0)).unwrap();
@@ -185,7 +185,7 @@ fn random_blocks_match_the_interpreter() {
         if ej == exit::SLOW {
             // The access at hj.pc missed the TLB: as the run loop does, the
             // interpreter runs the rest of the block from there.
-            let rest = Block { start: hj.pc, insts: insts[nj as usize..].into(), pages: block.pages };
+            let rest = Block { start: hj.pc, insts: insts[nj as usize..].into(), pages: block.pages, breakpoint: false };
             let (e, n) = run_block(&mut hj, &mut m0, &rest, 64);
             nj += n as u64;
             (ej, pending) = match e {
@@ -240,7 +240,7 @@ fn self_loops_match_the_interpreter_under_every_budget() {
     let insts = [inst(Op::Addi, 5, 5, 0, 3, 4), inst(Op::Addi, 1, 1, 0, -1, 2), inst(Op::Bne, 0, 1, 0, -6, 4)];
     let n = insts.len() as u64;
     let code = jit.compile(CODE, &insts).unwrap();
-    let block = Block { start: CODE, insts: insts.into(), pages: (CODE >> 12, CODE >> 12) };
+    let block = Block { start: CODE, insts: insts.into(), pages: (CODE >> 12, CODE >> 12), breakpoint: false };
     for budget in [3, 4, 5, 30, 31, 299, 300, 301, 1000] {
         let mut h0 = Hart::new();
         h0.pc = CODE;

@@ -35,7 +35,7 @@ use crate::mem::Memory;
 pub use errno::Errno;
 pub use loader::LoadedImage;
 pub use stack::{AT_BASE, AT_ENTRY, AT_EXECFN, AT_HWCAP, AT_RANDOM, HWCAP_RV64GC};
-pub use syscalls::nr;
+pub use syscalls::{nr, number as syscall_number};
 pub use sysroot::Sysroot;
 
 use fd::{FdEntry, FdTable, HostFd, MemKind, OpenFile, Stream};

@@ -48,7 +48,7 @@ pub fn read_path(mem: &mut Memory, addr: u64) -> Result<CString, Errno> {
     let mut out = Vec::new();
     for i in 0..PATH_MAX as u64 {
         let a = addr.checked_add(i).ok_or(Errno::EFAULT)?;
-        match mem.read_u8(a).map_err(|_| Errno::EFAULT)? {
+        match mem.kernel_read_u8(a).map_err(|_| Errno::EFAULT)? {
             0 => return CString::new(out).map_err(|_| Errno::EFAULT),
             b => out.push(b),
         }

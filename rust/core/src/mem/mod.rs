@@ -14,6 +14,9 @@
 //! invalidate (self-modifying code, dynamic loaders). System mode tracks
 //! them by physical page, so stores through any virtual alias count.
 //!
+//! Pages holding a watchpoint (`watch.rs`) stay out of the read and write
+//! TLBs the same way, so only accesses to them pay for the range check.
+//!
 //! In system mode the regions are physical RAM, and the slow path first
 //! translates the virtual address (`mmu.rs`) and reaches RAM or a device
 //! (`system.rs`); the TLBs and their fast path stay as they are.
@@ -25,6 +28,7 @@ mod region;
 mod system;
 pub mod tlb;
 mod walk_cache;
+mod watch;
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,9 +40,11 @@ pub use mmu::{Translation, TranslationMode};
 pub use region::{Backing, Perms, Region};
 pub use system::Mmio;
 pub use walk_cache::Fence;
+pub use watch::{WatchHit, Watchpoint};
 use system::SystemBus;
 use region::RegionMap;
 use tlb::Tlb;
+use watch::Watchpoints;
 
 pub const PAGE_SIZE: u64 = 4096;
 pub const PAGE_MASK: u64 = PAGE_SIZE - 1;
@@ -164,6 +170,7 @@ pub struct Memory {
     /// Code pages written since the engine last asked.
     dirty_code_pages: Vec<u64>,
     tlb_stats: TlbStats,
+    watchpoints: Watchpoints,
     /// System mode only: address translation and the devices of the
     /// physical map. None for Linux user mode, whose slow path never looks
     /// at it beyond this one test.
@@ -188,7 +195,7 @@ macro_rules! access_fns {
                 return Ok(unsafe { std::ptr::read_unaligned(p as *const $t) });
             }
             let mut b = [0u8; N];
-            self.slow_read(addr, &mut b, Access::Read)?;
+            self.slow_load(addr, &mut b)?;
             Ok(<$t>::from_le_bytes(b))
         }
 
@@ -202,7 +209,7 @@ macro_rules! access_fns {
                 unsafe { std::ptr::write_unaligned(p as *mut $t, v) };
                 return Ok(());
             }
-            self.slow_write(addr, &v.to_le_bytes())
+            self.slow_store(addr, &v.to_le_bytes())
         }
 
         /// Read with execute permission (instruction fetch).
@@ -231,6 +238,7 @@ impl Memory {
             code_pages: HashSet::new(),
             dirty_code_pages: Vec::new(),
             tlb_stats: TlbStats::default(),
+            watchpoints: Watchpoints::default(),
             system: None,
         }
     }
@@ -343,7 +351,7 @@ impl Memory {
         let mut out = Vec::new();
         let mut a = addr;
         while out.len() < max {
-            let b = self.read_u8(a)?;
+            let b = self.kernel_read_u8(a)?;
             if b == 0 {
                 return Ok(out);
             }
@@ -351,6 +359,20 @@ impl Memory {
             a = a.wrapping_add(1);
         }
         Err(MemFault { addr: a, access: Access::Read, kind: FaultKind::Unmapped })
+    }
+
+    /// A byte read for the emulated kernel (syscall arguments): `read_u8`,
+    /// except that watchpoints do not see it.
+    #[inline]
+    pub fn kernel_read_u8(&mut self, addr: u64) -> Result<u8, MemFault> {
+        if let Some(p) = self.read_tlb.lookup(addr, 1) {
+            self.tlb_stats.hits += 1;
+            // SAFETY: as in `read_u8`.
+            return Ok(unsafe { *p });
+        }
+        let mut b = [0u8; 1];
+        self.slow_read(addr, &mut b, Access::Read)?;
+        Ok(b[0])
     }
 
     /// Read ignoring permissions (debuggers, the Python API). Fails only
@@ -486,9 +508,11 @@ impl Memory {
         let ptr = page.as_mut_ptr();
         if check {
             self.tlb_stats.misses += 1;
+            let watched = !self.watchpoints.is_empty() && self.watchpoints.covers_page(vpn);
             match access {
-                Access::Read => self.read_tlb.fill(vpn, ptr),
                 Access::Fetch => self.fetch_tlb.fill(vpn, ptr),
+                _ if watched => {}
+                Access::Read => self.read_tlb.fill(vpn, ptr),
                 Access::Write if !self.code_pages.contains(&vpn) => self.write_tlb.fill(vpn, ptr),
                 Access::Write => {}
             }
@@ -533,6 +557,28 @@ impl Memory {
             a += n as u64;
         }
         Ok(())
+    }
+
+    /// The slow path of a guest load: the read, then the watchpoints (a
+    /// load has no side effect, so a watched one can be undone).
+    #[inline(never)]
+    fn slow_load(&mut self, addr: u64, buf: &mut [u8]) -> Result<(), MemFault> {
+        self.slow_read(addr, buf, Access::Read)?;
+        if !self.watchpoints.is_empty() {
+            self.watch_access(addr, buf, Access::Read)?;
+        }
+        Ok(())
+    }
+
+    /// The slow path of a guest store: a store that would fault faults; a
+    /// watched one is reported before it changes anything.
+    #[inline(never)]
+    fn slow_store(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
+        if !self.watchpoints.is_empty() && self.system.is_none() {
+            self.for_each_page(addr, data.len(), Access::Write, true, |_, _, _, _| {})?;
+            self.watch_access(addr, data, Access::Write)?;
+        }
+        self.slow_write(addr, data)
     }
 
     #[inline(never)]

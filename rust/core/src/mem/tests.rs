@@ -197,3 +197,50 @@ fn interned_images_are_shared_while_alive() {
     assert!(!Arc::ptr_eq(&a, &c));
     assert_eq!(&c[..], b"another image of the same size!");
 }
+
+#[test]
+fn a_watched_store_fails_without_effect_and_records_the_hit() {
+    let mut m = mapped(Perms::RW);
+    m.write_u64(BASE + 8, 5).unwrap();
+    let id = m.add_watchpoint(BASE + 12, 2, false, true).unwrap();
+    // Bytes next to the range and loads of it go through.
+    m.write_u32(BASE + 8, 6).unwrap();
+    assert_eq!(m.read_u16(BASE + 12).unwrap(), 0);
+    assert_eq!(m.take_watchpoint_hit(), None);
+    // A store overlapping the range does not happen.
+    assert!(m.write_u64(BASE + 8, 0x1122_3344_5566_7788).is_err());
+    let hit = m.take_watchpoint_hit().expect("hit");
+    assert_eq!((hit.id, hit.addr, hit.size, hit.access, hit.value), (id, BASE + 8, 8, Access::Write, 0x1122_3344_5566_7788));
+    assert_eq!(m.read_u64(BASE + 8).unwrap(), 6);
+    // The kernel's copies and suppressed accesses are not watched.
+    m.write_bytes(BASE + 12, &[1, 2]).unwrap();
+    m.suppress_watchpoints(true);
+    m.write_u16(BASE + 12, 0x0403).unwrap();
+    m.suppress_watchpoints(false);
+    assert_eq!(m.take_watchpoint_hit(), None);
+    assert_eq!(m.read_u32(BASE + 12).unwrap(), 0x0403);
+    // A store that would fault faults, watched or not.
+    m.protect(BASE, PAGE_SIZE, Perms::R).unwrap();
+    let f = m.write_u16(BASE + 12, 0).unwrap_err();
+    assert_eq!(f.kind, FaultKind::Protection);
+    assert_eq!(m.take_watchpoint_hit(), None);
+    assert!(m.remove_watchpoint(id));
+    m.protect(BASE, PAGE_SIZE, Perms::RW).unwrap();
+    m.write_u16(BASE + 12, 9).unwrap();
+}
+
+#[test]
+fn watched_pages_stay_out_of_the_tlbs() {
+    let mut m = mapped(Perms::RW);
+    m.add_watchpoint(BASE + PAGE_SIZE + 100, 4, true, false).unwrap();
+    for _ in 0..3 {
+        m.read_u64(BASE + PAGE_SIZE).unwrap();
+        m.read_u64(BASE).unwrap();
+    }
+    // Page 0 missed once, then hit; page 1 never enters the read TLB.
+    assert_eq!(m.tlb_stats(), TlbStats { hits: 2, misses: 4, ..TlbStats::default() });
+    let string_at = BASE + PAGE_SIZE + 100;
+    m.write_bytes(string_at, b"ok\0").unwrap();
+    assert_eq!(m.read_cstr(string_at, 8).unwrap(), b"ok");
+    assert_eq!(m.take_watchpoint_hit(), None);
+}

@@ -185,7 +185,7 @@ fn read_string(mem: &mut Memory, addr: u64) -> Result<Vec<u8>, Errno> {
     let mut out = Vec::new();
     for i in 0..MAX_ARG_STRLEN as u64 {
         let a = addr.checked_add(i).ok_or(Errno::EFAULT)?;
-        match mem.read_u8(a).map_err(|_| Errno::EFAULT)? {
+        match mem.kernel_read_u8(a).map_err(|_| Errno::EFAULT)? {
             0 => return Ok(out),
             b => out.push(b),
         }

@@ -43,123 +43,141 @@ use crate::mem::Memory;
 /// a0..a5.
 pub type Args = [u64; 6];
 
-/// Syscall numbers (include/uapi/asm-generic/unistd.h; riscv64 defines
-/// __ARCH_WANT_NEW_STAT and __ARCH_WANT_SET_GET_RLIMIT, and has no
-/// renameat: its libc uses renameat2).
-pub mod nr {
-    pub const GETCWD: u64 = 17;
-    pub const DUP: u64 = 23;
-    pub const DUP3: u64 = 24;
-    pub const FCNTL: u64 = 25;
-    pub const IOCTL: u64 = 29;
-    pub const MKDIRAT: u64 = 34;
-    pub const UNLINKAT: u64 = 35;
-    pub const SYMLINKAT: u64 = 36;
-    pub const LINKAT: u64 = 37;
-    pub const STATFS: u64 = 43;
-    pub const FSTATFS: u64 = 44;
-    pub const TRUNCATE: u64 = 45;
-    pub const FTRUNCATE: u64 = 46;
-    pub const FACCESSAT: u64 = 48;
-    pub const CHDIR: u64 = 49;
-    pub const FCHDIR: u64 = 50;
-    pub const FCHMOD: u64 = 52;
-    pub const FCHMODAT: u64 = 53;
-    pub const FCHOWNAT: u64 = 54;
-    pub const FCHOWN: u64 = 55;
-    pub const OPENAT: u64 = 56;
-    pub const CLOSE: u64 = 57;
-    pub const PIPE2: u64 = 59;
-    pub const GETDENTS64: u64 = 61;
-    pub const LSEEK: u64 = 62;
-    pub const READ: u64 = 63;
-    pub const WRITE: u64 = 64;
-    pub const READV: u64 = 65;
-    pub const WRITEV: u64 = 66;
-    pub const PREAD64: u64 = 67;
-    pub const PWRITE64: u64 = 68;
-    pub const PREADV: u64 = 69;
-    pub const PWRITEV: u64 = 70;
-    pub const SENDFILE: u64 = 71;
-    pub const PPOLL: u64 = 73;
-    pub const READLINKAT: u64 = 78;
-    pub const NEWFSTATAT: u64 = 79;
-    pub const FSTAT: u64 = 80;
-    pub const FSYNC: u64 = 82;
-    pub const FDATASYNC: u64 = 83;
-    pub const UTIMENSAT: u64 = 88;
-    pub const EXIT: u64 = 93;
-    pub const EXIT_GROUP: u64 = 94;
-    pub const SET_TID_ADDRESS: u64 = 96;
-    pub const FUTEX: u64 = 98;
-    pub const SET_ROBUST_LIST: u64 = 99;
-    pub const GET_ROBUST_LIST: u64 = 100;
-    pub const NANOSLEEP: u64 = 101;
-    pub const GETITIMER: u64 = 102;
-    pub const SETITIMER: u64 = 103;
-    pub const CLOCK_GETTIME: u64 = 113;
-    pub const CLOCK_GETRES: u64 = 114;
-    pub const CLOCK_NANOSLEEP: u64 = 115;
-    pub const SCHED_GETAFFINITY: u64 = 123;
-    pub const SCHED_YIELD: u64 = 124;
-    pub const KILL: u64 = 129;
-    pub const TKILL: u64 = 130;
-    pub const TGKILL: u64 = 131;
-    pub const SIGALTSTACK: u64 = 132;
-    pub const RT_SIGSUSPEND: u64 = 133;
-    pub const RT_SIGACTION: u64 = 134;
-    pub const RT_SIGPROCMASK: u64 = 135;
-    pub const RT_SIGPENDING: u64 = 136;
-    pub const RT_SIGTIMEDWAIT: u64 = 137;
-    pub const RT_SIGQUEUEINFO: u64 = 138;
-    pub const RT_SIGRETURN: u64 = 139;
-    pub const SETPGID: u64 = 154;
-    pub const GETPGID: u64 = 155;
-    pub const GETSID: u64 = 156;
-    pub const SETSID: u64 = 157;
-    pub const UNAME: u64 = 160;
-    pub const GETRLIMIT: u64 = 163;
-    pub const SETRLIMIT: u64 = 164;
-    pub const GETRUSAGE: u64 = 165;
-    pub const UMASK: u64 = 166;
-    pub const PRCTL: u64 = 167;
-    pub const GETTIMEOFDAY: u64 = 169;
-    pub const GETPID: u64 = 172;
-    pub const GETPPID: u64 = 173;
-    pub const GETUID: u64 = 174;
-    pub const GETEUID: u64 = 175;
-    pub const GETGID: u64 = 176;
-    pub const GETEGID: u64 = 177;
-    pub const GETTID: u64 = 178;
-    pub const SYSINFO: u64 = 179;
-    pub const SOCKET: u64 = 198;
-    pub const CONNECT: u64 = 203;
-    pub const BRK: u64 = 214;
-    pub const MUNMAP: u64 = 215;
-    pub const MREMAP: u64 = 216;
-    pub const MMAP: u64 = 222;
-    pub const FADVISE64: u64 = 223;
-    pub const MPROTECT: u64 = 226;
-    pub const MSYNC: u64 = 227;
-    pub const CLONE: u64 = 220;
-    pub const EXECVE: u64 = 221;
-    pub const MADVISE: u64 = 233;
-    pub const RISCV_HWPROBE: u64 = 258;
-    pub const RISCV_FLUSH_ICACHE: u64 = 259;
-    pub const WAIT4: u64 = 260;
-    pub const PRLIMIT64: u64 = 261;
-    pub const RENAMEAT2: u64 = 276;
-    pub const GETRANDOM: u64 = 278;
-    pub const STATX: u64 = 291;
-    pub const RSEQ: u64 = 293;
-    pub const EXECVEAT: u64 = 281;
-    pub const CLONE3: u64 = 435;
-    pub const WAITID: u64 = 95;
-    pub const FACCESSAT2: u64 = 439;
-    pub const LANDLOCK_CREATE_RULESET: u64 = 444;
-    pub const LANDLOCK_ADD_RULE: u64 = 445;
-    pub const LANDLOCK_RESTRICT_SELF: u64 = 446;
-    pub const FCHMODAT2: u64 = 452;
+/// Defines `nr`, the syscall numbers, with `nr::NAMES` listing them by
+/// name for `number`.
+macro_rules! syscall_numbers {
+    ($($name:ident = $nr:literal,)*) => {
+        /// Syscall numbers (include/uapi/asm-generic/unistd.h; riscv64
+        /// defines __ARCH_WANT_NEW_STAT and __ARCH_WANT_SET_GET_RLIMIT, and
+        /// has no renameat: its libc uses renameat2).
+        pub mod nr {
+            $(pub const $name: u64 = $nr;)*
+            /// (NAME, number) of every constant above.
+            pub const NAMES: &[(&str, u64)] = &[$((stringify!($name), $nr)),*];
+        }
+    };
+}
+
+syscall_numbers! {
+    GETCWD = 17,
+    DUP = 23,
+    DUP3 = 24,
+    FCNTL = 25,
+    IOCTL = 29,
+    MKDIRAT = 34,
+    UNLINKAT = 35,
+    SYMLINKAT = 36,
+    LINKAT = 37,
+    STATFS = 43,
+    FSTATFS = 44,
+    TRUNCATE = 45,
+    FTRUNCATE = 46,
+    FACCESSAT = 48,
+    CHDIR = 49,
+    FCHDIR = 50,
+    FCHMOD = 52,
+    FCHMODAT = 53,
+    FCHOWNAT = 54,
+    FCHOWN = 55,
+    OPENAT = 56,
+    CLOSE = 57,
+    PIPE2 = 59,
+    GETDENTS64 = 61,
+    LSEEK = 62,
+    READ = 63,
+    WRITE = 64,
+    READV = 65,
+    WRITEV = 66,
+    PREAD64 = 67,
+    PWRITE64 = 68,
+    PREADV = 69,
+    PWRITEV = 70,
+    SENDFILE = 71,
+    PPOLL = 73,
+    READLINKAT = 78,
+    NEWFSTATAT = 79,
+    FSTAT = 80,
+    FSYNC = 82,
+    FDATASYNC = 83,
+    UTIMENSAT = 88,
+    EXIT = 93,
+    EXIT_GROUP = 94,
+    SET_TID_ADDRESS = 96,
+    FUTEX = 98,
+    SET_ROBUST_LIST = 99,
+    GET_ROBUST_LIST = 100,
+    NANOSLEEP = 101,
+    GETITIMER = 102,
+    SETITIMER = 103,
+    CLOCK_GETTIME = 113,
+    CLOCK_GETRES = 114,
+    CLOCK_NANOSLEEP = 115,
+    SCHED_GETAFFINITY = 123,
+    SCHED_YIELD = 124,
+    KILL = 129,
+    TKILL = 130,
+    TGKILL = 131,
+    SIGALTSTACK = 132,
+    RT_SIGSUSPEND = 133,
+    RT_SIGACTION = 134,
+    RT_SIGPROCMASK = 135,
+    RT_SIGPENDING = 136,
+    RT_SIGTIMEDWAIT = 137,
+    RT_SIGQUEUEINFO = 138,
+    RT_SIGRETURN = 139,
+    SETPGID = 154,
+    GETPGID = 155,
+    GETSID = 156,
+    SETSID = 157,
+    UNAME = 160,
+    GETRLIMIT = 163,
+    SETRLIMIT = 164,
+    GETRUSAGE = 165,
+    UMASK = 166,
+    PRCTL = 167,
+    GETTIMEOFDAY = 169,
+    GETPID = 172,
+    GETPPID = 173,
+    GETUID = 174,
+    GETEUID = 175,
+    GETGID = 176,
+    GETEGID = 177,
+    GETTID = 178,
+    SYSINFO = 179,
+    SOCKET = 198,
+    CONNECT = 203,
+    BRK = 214,
+    MUNMAP = 215,
+    MREMAP = 216,
+    MMAP = 222,
+    FADVISE64 = 223,
+    MPROTECT = 226,
+    MSYNC = 227,
+    CLONE = 220,
+    EXECVE = 221,
+    MADVISE = 233,
+    RISCV_HWPROBE = 258,
+    RISCV_FLUSH_ICACHE = 259,
+    WAIT4 = 260,
+    PRLIMIT64 = 261,
+    RENAMEAT2 = 276,
+    GETRANDOM = 278,
+    STATX = 291,
+    RSEQ = 293,
+    EXECVEAT = 281,
+    CLONE3 = 435,
+    WAITID = 95,
+    FACCESSAT2 = 439,
+    LANDLOCK_CREATE_RULESET = 444,
+    LANDLOCK_ADD_RULE = 445,
+    LANDLOCK_RESTRICT_SELF = 446,
+    FCHMODAT2 = 452,
+}
+
+/// The number of the syscall called `name` ("write", "openat"): only
+/// syscalls this table knows.
+pub fn number(name: &str) -> Option<u64> {
+    nr::NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, nr)| nr)
 }
 
 type Handler = fn(&mut Process, &mut Memory, Args) -> SysResult;
