@@ -88,6 +88,8 @@ pub const OFF_LEFT: i32 = offset_of!(JitContext, left) as i32;
 pub const OFF_X: i32 = offset_of!(Hart, x) as i32;
 pub const OFF_F: i32 = offset_of!(Hart, f) as i32;
 pub const OFF_PC: i32 = offset_of!(Hart, pc) as i32;
+pub const OFF_FFLAGS: i32 = offset_of!(Hart, fflags) as i32;
+pub const OFF_FRM: i32 = offset_of!(Hart, frm) as i32;
 pub const OFF_RESERVATION: i32 = offset_of!(Hart, reservation) as i32;
 
 pub const OFF_ENTRY_PC: i32 = offset_of!(JitEntry, pc) as i32;

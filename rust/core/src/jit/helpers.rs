@@ -1,5 +1,5 @@
 //! Out-of-line paths called by compiled code: floating-point computation
-//! and the floating-point CSRs.
+//! that has no inline fast path (translate/fp.rs).
 //! (Memory accesses that miss the TLB leave compiled code instead.)
 //!
 //! Contract: a helper that fails sets `ctx.fault = 1` and `ctx.pending`,
@@ -30,27 +30,6 @@ pub unsafe extern "C" fn fp(ctx: *mut JitContext, inst: *const Inst) -> u64 {
     // SAFETY: see the function contract.
     let inst = unsafe { &*inst };
     match crate::hart::fp::execute(hart, inst) {
-        Ok(()) => 0,
-        Err(e) => {
-            raise(ctx, e);
-            1
-        }
-    }
-}
-
-/// Execute a Zicsr instruction on fflags, frm or fcsr (the translator
-/// passes no other CSR) with the interpreter's semantics.
-///
-/// # Safety
-/// As for `fp`.
-pub unsafe extern "C" fn csr(ctx: *mut JitContext, inst: *const Inst) -> u64 {
-    // SAFETY: see the function contract.
-    let ctx = unsafe { &mut *ctx };
-    // SAFETY: as in `fp`.
-    let hart = unsafe { &mut *ctx.hart };
-    // SAFETY: see the function contract.
-    let inst = unsafe { &*inst };
-    match crate::interp::csr::execute(hart, inst) {
         Ok(()) => 0,
         Err(e) => {
             raise(ctx, e);

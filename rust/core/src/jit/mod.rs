@@ -5,6 +5,8 @@
 //! - context.rs: the state shared with compiled code (`JitContext`, the pc
 //!   table, exit codes, field offsets).
 //! - translate.rs: one block -> one Cranelift function; the dispatcher.
+//!   translate/fp.rs: floating point, inline where provably exact.
+//! - fpenv.rs: the host floating-point environment compiled code runs in.
 //! - helpers.rs: out-of-line slow paths compiled code calls.
 //! - code.rs: the executable memory code is copied into.
 //!
@@ -15,6 +17,7 @@
 
 mod code;
 pub mod context;
+mod fpenv;
 mod helpers;
 pub mod translate;
 
@@ -198,7 +201,8 @@ impl Jit {
         let kept: Box<[Inst]> = insts.into();
         let sig = translate::block_signature();
         let cc = self.call_conv();
-        let r = self.define(sig, |b| translate::build(b, start, &kept, cc));
+        let native_fma = self.isa.has_native_fma();
+        let r = self.define(sig, |b| translate::build(b, start, &kept, cc, native_fma));
         let dt = t0.elapsed();
         match r {
             Ok((ptr, size)) => {
@@ -224,6 +228,8 @@ impl Jit {
     /// and `hart`/`mem` are exclusively lent to this call.
     pub unsafe fn run(&self, ctx: &mut JitContext) -> u32 {
         let hart = ctx.hart;
+        // Inline floating point is exact only in the default environment.
+        let _env = fpenv::DefaultEnv::enter();
         // SAFETY: per the contract; the dispatcher only follows the table.
         unsafe { (self.dispatch)(ctx, hart) }
     }
@@ -243,5 +249,7 @@ unsafe extern "C" fn unavailable_dispatch(_: *mut JitContext, _: *mut Hart) -> u
     context::exit::RETURN
 }
 
+#[cfg(test)]
+mod fp_tests;
 #[cfg(test)]
 mod tests;

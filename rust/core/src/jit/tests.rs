@@ -10,18 +10,18 @@ use crate::interp::{run_block, BlockExit};
 use crate::isa::{Inst, Op};
 use crate::mem::{Memory, Perms};
 
-const CODE: u64 = 0x1_0000;
-const DATA: u64 = 0x2_0000;
+pub(super) const CODE: u64 = 0x1_0000;
+pub(super) const DATA: u64 = 0x2_0000;
 
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
@@ -126,14 +126,14 @@ fn state(r: &mut Rng) -> (Hart, Memory) {
     (hart, mem)
 }
 
-fn data(mem: &mut Memory) -> Vec<u8> {
+pub(super) fn data(mem: &mut Memory) -> Vec<u8> {
     let mut b = vec![0; 4096];
     mem.peek(DATA, &mut b).unwrap();
     b
 }
 
 /// Run compiled `code` for a block of `n` instructions at hart.pc; (exit code, retired, pending exception).
-fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64) -> (u32, u64, Option<Exception>) {
+pub(super) fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64) -> (u32, u64, Option<Exception>) {
     let mut table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
     table[table_slot(hart.pc)] = JitEntry::new(hart.pc, code, n);
     let (rt, wt) = mem.tlb_arrays();

@@ -32,6 +32,8 @@ use crate::hart::NO_RESERVATION;
 use crate::isa::{csr, Inst, Op};
 use crate::mem::tlb;
 
+mod fp;
+
 const I64: types::Type = types::I64;
 const I32: types::Type = types::I32;
 
@@ -108,6 +110,7 @@ struct Tx<'a, 'b> {
     /// iteration without a round trip through memory.
     budget: Variable,
     entered: Variable,
+    fp: fp::FpCache,
 }
 
 /// Exits before the block's end, each shared by all instructions.
@@ -489,9 +492,10 @@ impl Tx<'_, '_> {
 }
 
 /// Emit the body of the block function for `insts` starting at `start`.
-/// `insts` must all be `supported`; `keep` is where FP instructions live
-/// while the code exists (their addresses are baked into the code).
-pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: CallConv) {
+/// `insts` must all be `supported` and live as long as the code (FP
+/// instructions' addresses are baked into it); `native_fma` tells whether
+/// the host has a fused multiply-add instruction.
+pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: CallConv, native_fma: bool) {
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
@@ -521,6 +525,7 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
         header,
         budget,
         entered,
+        fp: fp::FpCache::new(native_fma),
     };
     translate_insts(&mut t, start, insts);
     t.emit_chain();
@@ -750,7 +755,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
                 let v = t.load(i, pc, addr, size);
                 // Singles are NaN-boxed in the 64-bit register.
                 let v = if size == 4 { t.b.ins().bor_imm(v, 0xffff_ffff_0000_0000u64 as i64) } else { v };
-                t.b.ins().store(trusted(), v, t.hart, OFF_F + 8 * rd as i32);
+                t.set_f(rd, v);
             }
             LrW => t.lr(i, pc, inst, 4),
             LrD => t.lr(i, pc, inst, 8),
@@ -765,7 +770,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
             Fsw | Fsd => {
                 let a = t.get(r1);
                 let addr = t.b.ins().iadd_imm(a, imm);
-                let v = t.b.ins().load(I64, trusted(), t.hart, OFF_F + 8 * r2 as i32);
+                let v = t.get_f(r2);
                 t.store(i, pc, addr, if inst.op == Fsw { 4 } else { 8 }, v);
             }
             Ecall => {
@@ -777,27 +782,8 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
                 t.exit(exit::ECALL, pc);
                 return;
             }
-            Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci => {
-                let p = t.b.ins().iconst(I64, inst as *const Inst as i64);
-                let ctx = t.ctx;
-                t.call_helper(super::helpers::csr as *const () as usize, &[I64, I64], I64, &[ctx, p]);
-                let ok = t.b.create_block();
-                t.check_fault(i, pc, ok);
-                t.b.switch_to_block(ok);
-                t.b.seal_block(ok);
-                t.forget(rd);
-            }
-            op if op.is_fp_compute() => {
-                let p = t.b.ins().iconst(I64, inst as *const Inst as i64);
-                let ctx = t.ctx;
-                t.call_helper(super::helpers::fp as *const () as usize, &[I64, I64], I64, &[ctx, p]);
-                let ok = t.b.create_block();
-                t.check_fault(i, pc, ok);
-                t.b.switch_to_block(ok);
-                t.b.seal_block(ok);
-                // Only the instruction's destination can have changed.
-                t.forget(rd);
-            }
+            Csrrw | Csrrs | Csrrc | Csrrwi | Csrrsi | Csrrci => t.fp_csr(inst),
+            op if op.is_fp_compute() => t.fp_compute(i, pc, inst),
             op => unreachable!("unsupported op {op:?} reached the translator"),
         }
         pc = next;
