@@ -174,7 +174,7 @@ fn state(r: &mut Rng) -> (Hart, Memory) {
 /// hostile host environment (flush-to-zero, denormals-are-zero, rounding
 /// down) when `hostile`.
 fn check(jit: &mut Jit, insts: &[Inst], h0: &Hart, m0: &mut Memory, hostile: bool, ctx: &str) {
-    let block = Block { start: CODE, insts: insts.into(), pages: (CODE >> 12, CODE >> 12) };
+    let block = Block { start: CODE, insts: insts.into(), pages: (CODE >> 12, CODE >> 12), breakpoint: false };
     let (mut hi, mut mi) = (h0.clone(), Memory::new());
     mi.map(DATA, 0x1000, Perms::RW, "data").unwrap();
     mi.poke(DATA, &data(m0)).unwrap();
@@ -187,7 +187,7 @@ fn check(jit: &mut Jit, insts: &[Inst], h0: &Hart, m0: &mut Memory, hostile: boo
     m0.write_u8(DATA, first).unwrap();
     let (mut ej, mut nj, mut pending) = with_env(hostile, || run_jit(&mut hj, m0, jit, code, insts.len() as u64));
     if ej == exit::SLOW {
-        let rest = Block { start: hj.pc, insts: insts[nj as usize..].into(), pages: block.pages };
+        let rest = Block { start: hj.pc, insts: insts[nj as usize..].into(), pages: block.pages, breakpoint: false };
         let (e, n) = run_block(&mut hj, m0, &rest, 64);
         nj += n as u64;
         (ej, pending) = match e {
