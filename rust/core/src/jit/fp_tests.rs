@@ -5,7 +5,7 @@
 //! registers, fcsr, pc, memory, exit and retired count.
 
 use super::context::exit;
-use super::tests::{data, run_jit, Rng, CODE, DATA};
+use super::tests::{data, finish_in_interpreter, run_jit, Rng, CODE, DATA};
 use super::Jit;
 use crate::engine::block::Block;
 use crate::hart::Hart;
@@ -187,14 +187,7 @@ fn check(jit: &mut Jit, insts: &[Inst], h0: &Hart, m0: &mut Memory, hostile: boo
     m0.write_u8(DATA, first).unwrap();
     let (mut ej, mut nj, mut pending) = with_env(hostile, || run_jit(&mut hj, m0, jit, code, insts.len() as u64));
     if ej == exit::SLOW {
-        let rest = Block { start: hj.pc, insts: insts[nj as usize..].into(), pages: block.pages, breakpoint: false };
-        let (e, n) = run_block(&mut hj, m0, &rest, 64);
-        nj += n as u64;
-        (ej, pending) = match e {
-            BlockExit::Continue => (exit::RETURN, None),
-            BlockExit::Trap(e) => (exit::FAULT, Some(e)),
-            BlockExit::FenceI => unreachable!(),
-        };
+        (ej, nj, pending) = finish_in_interpreter(&mut hj, m0, &block, nj);
     }
     match ei {
         BlockExit::Continue => assert_eq!(ej, exit::RETURN, "{ctx}"),

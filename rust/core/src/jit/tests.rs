@@ -133,6 +133,25 @@ pub(super) fn data(mem: &mut Memory) -> Vec<u8> {
 }
 
 /// Run compiled `code` for a block of `n` instructions at hart.pc; (exit code, retired, pending exception).
+/// Complete a compiled run of `block` that left with `SLOW` after
+/// `retired` instructions: as the run loop does, the interpreter runs the
+/// rest of the block from there. The exit code and pending exception as
+/// compiled code reports them, and the instructions retired in all.
+pub(super) fn finish_in_interpreter(
+    hart: &mut Hart,
+    mem: &mut Memory,
+    block: &Block,
+    retired: u64,
+) -> (u32, u64, Option<Exception>) {
+    let rest = Block { start: hart.pc, insts: block.insts[retired as usize..].into(), pages: block.pages, breakpoint: false };
+    let (e, n) = run_block(hart, mem, &rest, 64);
+    match e {
+        BlockExit::Continue => (exit::RETURN, retired + n as u64, None),
+        BlockExit::Trap(e) => (exit::FAULT, retired + n as u64, Some(e)),
+        BlockExit::FenceI => unreachable!("no fence.i in generated blocks"),
+    }
+}
+
 pub(super) fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64) -> (u32, u64, Option<Exception>) {
     let mut table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
     table[table_slot(hart.pc)] = JitEntry::new(hart.pc, code, n);
@@ -183,16 +202,7 @@ fn random_blocks_match_the_interpreter() {
         let (mut ej, mut nj, mut pending) = run_jit(&mut hj, &mut m0, &jit, code, insts.len() as u64);
         let ctx = format!("round {round}: {insts:?}");
         if ej == exit::SLOW {
-            // The access at hj.pc missed the TLB: as the run loop does, the
-            // interpreter runs the rest of the block from there.
-            let rest = Block { start: hj.pc, insts: insts[nj as usize..].into(), pages: block.pages, breakpoint: false };
-            let (e, n) = run_block(&mut hj, &mut m0, &rest, 64);
-            nj += n as u64;
-            (ej, pending) = match e {
-                BlockExit::Continue => (exit::RETURN, None),
-                BlockExit::Trap(e) => (exit::FAULT, Some(e)),
-                BlockExit::FenceI => unreachable!(),
-            };
+            (ej, nj, pending) = finish_in_interpreter(&mut hj, &mut m0, &block, nj);
         }
         match ei {
             BlockExit::Continue => assert!(ej == exit::RETURN, "{ctx}: exit {ej}"),
