@@ -148,10 +148,7 @@ impl BlockCache {
                 return Ok(id);
             }
         }
-        let id = match self.by_pc.get(&pc) {
-            Some(&id) => id,
-            None => self.insert(translate(mem, pc)?),
-        };
+        let id = self.find_or_decode(mem, pc)?;
         if self.jump.is_empty() {
             // Allocated on first use: a machine that never runs (thousands
             // may sit idle) does not pay for it.
@@ -159,6 +156,15 @@ impl BlockCache {
         }
         self.jump[slot] = (pc, id);
         Ok(id)
+    }
+
+    /// The block at `pc`, decoding it on a miss, without counting a
+    /// lookup or filling the jump cache (for looking ahead, not running).
+    pub fn find_or_decode(&mut self, mem: &mut Memory, pc: u64) -> Result<BlockId, Exception> {
+        match self.by_pc.get(&pc) {
+            Some(&id) => Ok(id),
+            None => Ok(self.insert(translate(mem, pc)?)),
+        }
     }
 
     #[inline(always)]
