@@ -61,6 +61,7 @@ CASES = [
     Case("isa_amo", "isa_amo"),
     Case("compressed", "compressed"),
     Case("count_loop", "count_loop"),
+    Case("page_walk", "page_walk"),
     Case("fp", "fp"),
     Case("sys_files", "sys_files", needs_dir=True),
     Case("sys_misc", "sys_misc", needs_dir=True),

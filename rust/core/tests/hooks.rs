@@ -84,6 +84,29 @@ fn a_breakpoint_added_inside_compiled_code_splits_it() {
 }
 
 #[test]
+fn a_breakpoint_inside_a_compiled_loop_region_stops_there() {
+    // page_walk's step loop is three blocks (a branch inside its body):
+    // under jit and auto its head is compiled with the other two as one
+    // region, which must not run across a breakpoint added in a member.
+    let mut at_stop = Vec::new();
+    for (engine, threshold) in ENGINES {
+        let mut m = machine("page_walk", engine, threshold);
+        // `even`, the block the body's branch joins at (tests/guest/src/page_walk.S).
+        let join = entry(&m) + 0x20;
+        // Into the second pass, whose pages the TLB holds.
+        assert_eq!(m.run(Some(10_000)).kind, StopKind::Budget);
+        if engine != EngineKind::Interp {
+            assert!(m.stats().jit_instructions > 1000, "{engine:?}: the loop is not compiled");
+        }
+        m.add_breakpoint(join);
+        let stop = m.run(None);
+        assert_eq!((stop.kind, stop.pc), (StopKind::Breakpoint, join), "{engine:?}");
+        at_stop.push((m.hart.instret, m.hart.x[10], m.hart.x[5]));
+    }
+    assert!(at_stop.windows(2).all(|w| w[0] == w[1]), "{at_stop:?}");
+}
+
+#[test]
 fn a_budget_of_zero_keeps_the_breakpoint_passed() {
     let mut m = machine("count_loop", EngineKind::Interp, 1);
     let at = entry(&m) + 12;

@@ -47,6 +47,7 @@ fn cases() -> Vec<Case> {
         case("isa_amo", "isa_amo"),
         case("compressed", "compressed"),
         case("count_loop", "count_loop"),
+        case("page_walk", "page_walk"),
         case("fp", "fp"),
         Case { needs_dir: true, ..case("sys_files", "sys_files") },
         Case { needs_dir: true, ..case("sys_misc", "sys_misc") },
@@ -234,4 +235,53 @@ fn budget_stops_are_exact_under_the_jit() {
         }
     }
     assert!(j.stats().chain_hits > 0);
+}
+
+/// page_walk misses the TLB on most accesses (a page stride over 600
+/// pages), loops through regions of several blocks and faults inside one:
+/// stopped every 331 instructions, the JIT (compiling at once, or once
+/// blocks ran twice) agrees with the interpreter on every stop, registers,
+/// instruction count and the fault included.
+#[test]
+fn tlb_misses_regions_and_a_fault_in_a_region_match_the_interpreter() {
+    let path = repo().join("tests/guest/bin/page_walk");
+    let image = std::fs::read(&path).unwrap();
+    let mk = |engine| {
+        let config = LinuxConfig {
+            argv: vec![b"page_walk".to_vec()],
+            envp: vec![],
+            exec_path: b"page_walk".to_vec(),
+            stdin: Input::Bytes(vec![]),
+            stdout: Output::Capture,
+            stderr: Output::Capture,
+        };
+        let mut m = Machine::linux(&image, config).unwrap();
+        m.set_engine(engine).unwrap();
+        m.set_jit_threshold(2);
+        m
+    };
+    for engine in [EngineKind::Jit, EngineKind::Auto] {
+        let mut j = mk(engine);
+        let mut i = mk(EngineKind::Interp);
+        loop {
+            let (si, sj) = (i.run(Some(331)), j.run(Some(331)));
+            assert_eq!(si, sj, "{engine:?}");
+            assert_eq!(i.hart.instret, j.hart.instret, "{engine:?}");
+            assert_eq!(i.hart.x, j.hart.x, "{engine:?} at {:#x}", si.pc);
+            if si.kind != StopKind::Budget {
+                assert_eq!(si.kind, StopKind::Fault, "{engine:?}");
+                break;
+            }
+        }
+        assert_eq!(i.take_output(1), j.take_output(1));
+        let s = j.stats();
+        assert!(s.jit_instructions > s.instructions / 2, "{engine:?}: {s:?}");
+        assert!(s.chain_hits > 1000, "{engine:?}: {s:?}");
+    }
+    // The TLB keeps all 600 pages: run whole, the interpreter misses once
+    // per page for reads and once for writes in the first pass only.
+    let mut whole = mk(EngineKind::Interp);
+    assert_eq!(whole.run(None).kind, StopKind::Fault);
+    let misses = whole.stats().tlb_misses;
+    assert!((1200..1220).contains(&misses), "{misses} TLB misses");
 }

@@ -182,10 +182,7 @@ impl BlockCache {
                 return Ok(id);
             }
         }
-        let id = match self.by_pc.get(&pc) {
-            Some(&id) => id,
-            None => self.insert(translate(mem, pc, &self.breakpoints)?),
-        };
+        let id = self.find_or_decode(mem, pc)?;
         if self.jump.is_empty() {
             // Allocated on first use: a machine that never runs (thousands
             // may sit idle) does not pay for it.
@@ -193,6 +190,15 @@ impl BlockCache {
         }
         self.jump[slot] = (pc, id);
         Ok(id)
+    }
+
+    /// The block at `pc`, decoding it on a miss, without counting a
+    /// lookup or filling the jump cache (for looking ahead, not running).
+    pub fn find_or_decode(&mut self, mem: &mut Memory, pc: u64) -> Result<BlockId, Exception> {
+        match self.by_pc.get(&pc) {
+            Some(&id) => Ok(id),
+            None => Ok(self.insert(translate(mem, pc, &self.breakpoints)?)),
+        }
     }
 
     #[inline(always)]
@@ -253,15 +259,21 @@ impl BlockCache {
                 *e = (u64::MAX, NO_BLOCK);
             }
         }
+        self.forget_code(id, block.start);
+        self.tiers[id as usize] = Tier::Unsupported;
+        self.free.push(id);
+    }
+
+    /// If block `id` (starting at `start`) has compiled code, unpublish it
+    /// from the pc table, counted as invalidated.
+    fn forget_code(&mut self, id: BlockId, start: u64) {
         if let Tier::Compiled(_) = self.tiers[id as usize] {
             self.stats.code_invalidated += 1;
-            let e = &mut self.jit_table[table_slot(block.start)];
-            if e.pc == block.start {
+            let e = &mut self.jit_table[table_slot(start)];
+            if e.pc == start {
                 *e = JitEntry::EMPTY;
             }
         }
-        self.tiers[id as usize] = Tier::Unsupported;
-        self.free.push(id);
     }
 
     /// Stop before the instruction at `pc` from now on; false when it was
@@ -272,6 +284,9 @@ impl BlockCache {
             return false;
         }
         self.drop_blocks_where(pc, |b| b.start <= pc && pc < b.end());
+        // A compiled region holds copies of blocks of its head's page: one
+        // may run across the new breakpoint, so the page's code goes too.
+        self.drop_code_near(pc);
         true
     }
 
@@ -306,6 +321,20 @@ impl BlockCache {
         ids.dedup();
         for id in ids {
             self.drop_block(id, None);
+        }
+    }
+
+    /// Forget the compiled code of the blocks on `pc`'s page and the one
+    /// before (they run interpreted until hot again).
+    fn drop_code_near(&mut self, pc: u64) {
+        let pages = [pc >> 12, pc.wrapping_sub(1) >> 12];
+        let ids: Vec<BlockId> = pages.iter().filter_map(|vpn| self.by_page.get(vpn)).flatten().copied().collect();
+        for id in ids {
+            let Some(start) = self.blocks[id as usize].as_ref().map(|b| b.start) else { continue };
+            if let Tier::Compiled(_) = self.tiers[id as usize] {
+                self.forget_code(id, start);
+                self.tiers[id as usize] = Tier::Interp(0);
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod block;
 mod contexts;
 mod hooks;
+mod region;
 mod stop;
 mod system;
 
@@ -419,8 +420,15 @@ impl Machine {
                         return None;
                     }
                 }
-                let block = self.cache.get(id);
-                let tier = match jit.compile(block.start, &block.insts) {
+                let members = region::pick(&mut self.cache, &mut self.mem, id);
+                let blocks: Vec<(u64, &[crate::isa::Inst])> = members
+                    .iter()
+                    .map(|&m| {
+                        let b = self.cache.get(m);
+                        (b.start, &b.insts[..])
+                    })
+                    .collect();
+                let tier = match jit.compile_region(&blocks) {
                     Some(code) => Tier::Compiled(code),
                     None => Tier::Unsupported,
                 };

@@ -65,6 +65,9 @@ pub struct Jit {
     ctx: Context,
     fctx: FunctionBuilderContext,
     dispatch: DispatchFn,
+    /// Host address of the chain stub blocks tail-call to reach the next
+    /// block (translate::build_chain_stub).
+    chain_stub: u64,
     /// Instructions whose addresses compiled code holds (FP helper calls).
     keep: Vec<Box<[Inst]>>,
     pub code_limit: u64,
@@ -89,6 +92,9 @@ impl Jit {
         // speed for about a quarter of the compile time.
         set(&mut flags, "opt_level", "none")?;
         set(&mut flags, "is_pic", "false")?;
+        // Nothing registers unwind tables for JIT code (helpers are
+        // `extern "C"`: a panic in one aborts rather than unwinding).
+        set(&mut flags, "unwind_info", "false")?;
         // Cranelift's tail calls (block chaining) need frame pointers.
         set(&mut flags, "preserve_frame_pointers", "true")?;
         // The IR verifier costs a large share of compile time; debug builds
@@ -105,6 +111,7 @@ impl Jit {
             ctx: Context::new(),
             fctx: FunctionBuilderContext::new(),
             dispatch: unavailable_dispatch,
+            chain_stub: 0,
             keep: Vec::new(),
             code_limit,
             stats: JitStats::default(),
@@ -122,7 +129,8 @@ impl Jit {
         code_limit.saturating_add(BLOCK_HEADROOM).min(usize::MAX as u64 / 2) as usize
     }
 
-    /// Compile the dispatcher into the (empty) code memory.
+    /// Compile the dispatcher and the chain stub into the (empty) code
+    /// memory.
     fn install_dispatcher(&mut self) -> Result<(), Unavailable> {
         let sig = translate::dispatcher_signature(self.isa.default_call_conv());
         let (ptr, _) = self
@@ -131,6 +139,10 @@ impl Jit {
         // SAFETY: the function was built with exactly this signature
         // (dispatcher_signature) in the host's default calling convention.
         self.dispatch = unsafe { std::mem::transmute::<*const u8, DispatchFn>(ptr) };
+        let (stub, _) = self
+            .define(translate::block_signature(), translate::build_chain_stub)
+            .map_err(|e| Unavailable(format!("cannot compile the chain stub: {e}")))?;
+        self.chain_stub = stub as u64;
         Ok(())
     }
 
@@ -193,20 +205,32 @@ impl Jit {
     /// Compile the block `insts` at `start`; the host address of its
     /// function, or None when it cannot be compiled (it stays interpreted).
     pub fn compile(&mut self, start: u64, insts: &[Inst]) -> Option<u64> {
-        if !Self::translatable(insts) {
+        self.compile_region(&[(start, insts)])
+    }
+
+    /// Compile the region `blocks` (start pc and instructions of each),
+    /// entered at the first block; the host address of its function, or
+    /// None when some block cannot be translated (the caller picks only
+    /// `translatable` blocks after the first).
+    pub fn compile_region(&mut self, blocks: &[(u64, &[Inst])]) -> Option<u64> {
+        if blocks.is_empty() || !blocks.iter().all(|(_, insts)| Self::translatable(insts)) {
             self.stats.blocks_unsupported += 1;
             return None;
         }
         let t0 = Instant::now();
-        let kept: Box<[Inst]> = insts.into();
+        let kept: Vec<(u64, Box<[Inst]>)> = blocks.iter().map(|&(pc, insts)| (pc, insts.into())).collect();
         let sig = translate::block_signature();
         let cc = self.call_conv();
         let native_fma = self.isa.has_native_fma();
-        let r = self.define(sig, |b| translate::build(b, start, &kept, cc, native_fma));
+        let r = {
+            let views: Vec<(u64, &[Inst])> = kept.iter().map(|(pc, insts)| (*pc, &insts[..])).collect();
+            let stub = self.chain_stub;
+            self.define(sig, |b| translate::build(b, &views, cc, stub, native_fma))
+        };
         let dt = t0.elapsed();
         match r {
             Ok((ptr, size)) => {
-                self.keep.push(kept);
+                self.keep.extend(kept.into_iter().map(|(_, insts)| insts));
                 self.stats.blocks_compiled += 1;
                 self.stats.compile_time += dt;
                 self.stats.compile_ns.push(dt.as_nanos() as u64);

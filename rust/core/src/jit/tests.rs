@@ -291,3 +291,73 @@ fn self_loops_match_the_interpreter_under_every_budget() {
         assert_eq!((hi.x, hi.pc), (hj.x, hj.pc), "budget {budget}");
     }
 }
+
+/// A region of three blocks (a loop with a branch inside) runs inside one
+/// compiled function: every budget stops it after exactly the whole blocks
+/// it covers, at the pc and with the registers the interpreter reaches
+/// running the same blocks one by one.
+#[test]
+fn regions_match_the_interpreter_under_every_budget() {
+    // a: x5 += 3; x6 = x1 & 1; beq x6, x0, b     (CODE)
+    // c: x5 += 100; then b's two instructions      (CODE + 12)
+    // b: x1 -= 1; bne x1, x0, a                    (CODE + 16)
+    let a = [inst(Op::Addi, 5, 5, 0, 3, 4), inst(Op::Andi, 6, 1, 0, 1, 4), inst(Op::Beq, 0, 6, 0, 8, 4)];
+    let b = [inst(Op::Addi, 1, 1, 0, -1, 4), inst(Op::Bne, 0, 1, 0, -20, 4)];
+    let c = [inst(Op::Addi, 5, 5, 0, 100, 4), b[0], b[1]];
+    let blocks: [(u64, &[Inst]); 3] = [(CODE, &a), (CODE + 16, &b), (CODE + 12, &c)];
+    let mut jit = Jit::new().unwrap();
+    let code = jit.compile_region(&blocks).unwrap();
+    let page = (CODE >> 12, CODE >> 12);
+    let interp: Vec<Block> =
+        blocks.iter().map(|&(start, insts)| Block { start, insts: insts.into(), pages: page, breakpoint: false }).collect();
+    for budget in [2, 3, 5, 6, 7, 8, 9, 10, 11, 50, 51, 52, 149, 150, 151, 1000] {
+        let mut h0 = Hart::new();
+        h0.pc = CODE;
+        h0.x[1] = 20;
+        let (mut hi, mut mi) = (h0.clone(), Memory::new());
+        let (mut ni, mut runs) = (0, 0);
+        while let Some(block) = interp.iter().find(|b| b.start == hi.pc) {
+            if ni + block.insts.len() as u64 > budget {
+                break;
+            }
+            let (e, k) = run_block(&mut hi, &mut mi, block, 64);
+            assert_eq!(e, BlockExit::Continue);
+            ni += k as u64;
+            runs += 1;
+        }
+        let (mut hj, mut mj) = (h0.clone(), Memory::new());
+        let mut table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
+        table[table_slot(CODE)] = JitEntry::new(CODE, code, a.len() as u64);
+        let (rt, wt) = mj.tlb_arrays();
+        let mut ctx = JitContext {
+            budget,
+            table: table.as_ptr(),
+            read_tlb: rt as *const u8,
+            write_tlb: wt as *const u8,
+            entered: 0,
+            hart: &mut hj,
+            mem: &mut mj,
+            fault: 0,
+            pending: None,
+            left: 0,
+        };
+        // SAFETY: the table holds only `code`, alive; hart and memory are
+        // borrowed for the call.
+        let e = unsafe { jit.run(&mut ctx) };
+        let (left, entered) = (ctx.budget, ctx.entered);
+        assert_eq!(e, exit::RETURN, "budget {budget}");
+        assert_eq!(budget - left, ni, "budget {budget}: retired");
+        assert_eq!(entered, runs, "budget {budget}: blocks entered");
+        assert_eq!((hi.x, hi.pc), (hj.x, hj.pc), "budget {budget}");
+    }
+}
+
+#[test]
+fn a_region_of_an_untranslatable_block_is_refused() {
+    let mut jit = Jit::new().unwrap();
+    let ok = [inst(Op::Addi, 1, 1, 0, 1, 4), inst(Op::Jal, 0, 0, 0, 8, 4)];
+    let csr = [inst(Op::Csrrs, 1, 0, 0, 0xc02, 4)];
+    assert_eq!(jit.compile_region(&[(CODE, &ok), (CODE + 16, &csr)]), None);
+    assert_eq!(jit.compile_region(&[]), None);
+    assert!(jit.compile_region(&[(CODE, &ok)]).is_some());
+}

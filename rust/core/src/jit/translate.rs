@@ -1,26 +1,32 @@
-//! Translation of one decoded block into a Cranelift function
+//! Translation of a region of decoded blocks into one Cranelift function
 //! `fn(ctx: *mut JitContext, hart: *mut Hart) -> u32` (an exit code).
 //!
+//! A region is a hot block and the blocks of loops through it
+//! (engine::region picks them); the function is entered at the first. A
+//! jump between blocks of the region is a jump inside the function,
+//! charging the target's instructions to the budget exactly as chaining
+//! would, so loops run without leaving it.
+//!
 //! A block is straight-line code, so guest registers are tracked at
-//! translation time: each is loaded from the hart on first use and kept as
-//! an SSA value. Writes go through to the hart at once, so the hart is
-//! always up to date and no exit (faulting accesses' side exits included)
-//! stores registers back: short live ranges keep register allocation, the
-//! bulk of compile time, cheap, and faults stay precise.
+//! translation time: each is loaded from the hart on first use in the
+//! block and kept as an SSA value. Writes go through to the hart at once,
+//! so the hart is always up to date and no exit (faulting accesses' side
+//! exits included) stores registers back: short live ranges keep register
+//! allocation, the bulk of compile time, cheap, and faults stay precise.
 //!
 //! Block functions use the tail-call convention: a block that ends with
-//! the next pc known (any jump or branch, jalr included) looks that pc up
-//! in the table itself and tail-calls the successor's code, charging its
-//! instructions as the dispatcher would. It returns to the dispatcher only
+//! the next pc known (any jump or branch, jalr included) leaving the
+//! region tail-calls the chain stub, which looks that pc up in the table
+//! and tail-calls the successor's code, charging its instructions as the
+//! dispatcher would. It returns to the dispatcher only
 //! when the successor has no code or the budget does not cover it; so a
 //! hot loop never leaves compiled code.
 //!
-//! Memory accesses have only the inline TLB fast path: on a miss (or a
-//! page-crossing access, a store to a page holding code, a misaligned
-//! atomic) the block
-//! leaves before the access with exit code SLOW and the interpreter runs
-//! from there. No helper call on memory paths keeps blocks cheap to
-//! compile; misses are rare once the TLB is warm.
+//! Memory accesses have only the inline TLB fast path (one compare and
+//! one load on a hit): on a miss (or a page-crossing access, a store to a
+//! page holding code, a misaligned atomic) the block leaves before the
+//! access with exit code SLOW and the interpreter runs from there. The
+//! TLB is large (mem::tlb), so misses are rare once it is warm.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, AbiParam, Block as CBlock, InstBuilder, MemFlags, Signature, Value};
@@ -94,20 +100,21 @@ struct Tx<'a, 'b> {
     ctx: Value,
     hart: Value,
     regs: [Option<Value>; 32],
-    /// Instructions in the block (charged by the dispatcher).
+    /// Instructions in the guest block being translated (charged on
+    /// entry to it; side exits refund what did not run).
     n: u64,
     call_conv: CallConv,
     /// The shared exit to a known next pc (its parameter), made on first use.
     chain: Option<CBlock>,
     /// The shared side exits (by `Side`), likewise.
     sides: [Option<CBlock>; 2],
-    /// Guest pc of the block and the host block its first instruction
-    /// starts (the target of jumps back to the block's own start).
-    start: u64,
-    header: CBlock,
+    /// The guest blocks of the region: start pc, the host block their
+    /// first instruction starts, instruction count. A jump to one of them
+    /// stays in this function.
+    members: Vec<(u64, CBlock, u64)>,
     /// `ctx.budget` and `ctx.entered`, kept in registers and stored at
-    /// every exit: a loop that jumps back to its own start charges each
-    /// iteration without a round trip through memory.
+    /// every exit: a loop inside the region charges each guest block it
+    /// enters without a round trip through memory.
     budget: Variable,
     entered: Variable,
     fp: fp::FpCache,
@@ -148,22 +155,23 @@ impl Tx<'_, '_> {
         self.regs[r as usize] = None;
     }
 
-    /// Leave the block for the known next pc `pc`: straight back to the
-    /// block's start when the budget covers another run, else chained.
+    /// Leave the guest block for the known next pc `pc`: straight to its
+    /// code when it is in the region and the budget covers it (charging
+    /// it as the dispatcher would), else chained.
     fn goto_pc(&mut self, pc: u64) {
-        if pc == self.start {
+        if let Some(&(_, target, n)) = self.members.iter().find(|m| m.0 == pc) {
             let budget = self.b.use_var(self.budget);
-            let enough = self.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, budget, self.n as i64);
-            let (again, out) = (self.b.create_block(), self.b.create_block());
-            self.b.ins().brif(enough, again, &[], out, &[]);
-            self.b.switch_to_block(again);
-            self.b.seal_block(again);
-            let left = self.b.ins().iadd_imm(budget, -(self.n as i64));
+            let enough = self.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, budget, n as i64);
+            let (go, out) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(enough, go, &[], out, &[]);
+            self.b.switch_to_block(go);
+            self.b.seal_block(go);
+            let left = self.b.ins().iadd_imm(budget, -(n as i64));
             self.b.def_var(self.budget, left);
             let entered = self.b.use_var(self.entered);
             let entered = self.b.ins().iadd_imm(entered, 1);
             self.b.def_var(self.entered, entered);
-            self.b.ins().jump(self.header, &[]);
+            self.b.ins().jump(target, &[]);
             self.b.switch_to_block(out);
             self.b.seal_block(out);
         }
@@ -195,47 +203,21 @@ impl Tx<'_, '_> {
         c
     }
 
-    /// Emit the chain exit: tail-call the code of the next pc when the
-    /// table has it and the budget covers it; otherwise return to the
-    /// dispatcher.
-    fn emit_chain(&mut self) {
+    /// Emit the chain exit: store the counters and the next pc, then
+    /// tail-call the chain stub at `stub` (see `build_chain_stub`). One
+    /// shared stub instead of the lookup in every function keeps each
+    /// function, and so its compile time, smaller.
+    fn emit_chain(&mut self, stub: u64) {
         let Some(c) = self.chain else { return };
-        let b = &mut *self.b;
-        b.switch_to_block(c);
-        b.seal_block(c);
-        let pc = b.block_params(c)[0];
-        let (out, found, go) = (b.create_block(), b.create_block(), b.create_block());
-        let table = b.ins().load(I64, trusted(), self.ctx, OFF_TABLE);
-        let e = table_entry(b, table, pc);
-        let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
-        let hit = b.ins().icmp(IntCC::Equal, tag, pc);
-        b.ins().brif(hit, found, &[], out, &[]);
-
-        b.switch_to_block(found);
-        b.seal_block(found);
-        let n = b.ins().load(I64, trusted(), e, OFF_ENTRY_N);
-        let budget = b.use_var(self.budget);
-        let enough = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, budget, n);
-        b.ins().brif(enough, go, &[], out, &[]);
-
-        b.switch_to_block(go);
-        b.seal_block(go);
-        let left = b.ins().isub(budget, n);
-        b.ins().store(trusted(), left, self.ctx, OFF_BUDGET);
-        let entered = b.use_var(self.entered);
-        let entered = b.ins().iadd_imm(entered, 1);
-        b.ins().store(trusted(), entered, self.ctx, OFF_ENTERED);
-        let code = b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
-        let sig = b.import_signature(block_signature());
-        b.ins().return_call_indirect(sig, code, &[self.ctx, self.hart]);
-
-        b.switch_to_block(out);
-        b.seal_block(out);
+        self.b.switch_to_block(c);
+        self.b.seal_block(c);
+        let pc = self.b.block_params(c)[0];
         self.store_counters();
         let b = &mut *self.b;
         b.ins().store(trusted(), pc, self.hart, OFF_PC);
-        let r = b.ins().iconst(I32, exit::NEXT as i64);
-        b.ins().return_(&[r]);
+        let f = b.ins().iconst(I64, stub as i64);
+        let sig = b.import_signature(block_signature());
+        b.ins().return_call_indirect(sig, f, &[self.ctx, self.hart]);
     }
 
     fn exit(&mut self, code: u32, pc: u64) {
@@ -302,25 +284,39 @@ impl Tx<'_, '_> {
     }
 
     /// Probe the TLB at `tlb_off` for `size` bytes at `addr`: (hit flag,
-    /// the fast-path block to fill, the TLB entry, the offset in the page).
-    fn tlb_probe(&mut self, tlb_off: i32, addr: Value, size: u64) -> (Value, CBlock, Value, Value) {
+    /// the TLB entry, the offset in the page). See `tlb::Entry`.
+    fn tlb_probe(&mut self, tlb_off: i32, addr: Value, size: u64) -> (Value, Value, Value) {
         let base = self.b.ins().load(I64, trusted(), self.ctx, tlb_off);
         let vpn = self.b.ins().ushr_imm(addr, 12);
         let idx = self.b.ins().band_imm(vpn, (tlb::ENTRIES - 1) as i64);
         let idx = self.b.ins().ishl_imm(idx, 4);
         let e = self.b.ins().iadd(base, idx);
         let tag = self.b.ins().load(I64, trusted(), e, 0);
+        let want = self.b.ins().bnot(vpn);
         let off = self.b.ins().band_imm(addr, 0xfff);
-        let same = self.b.ins().icmp(IntCC::Equal, tag, vpn);
+        let same = self.b.ins().icmp(IntCC::Equal, tag, want);
         let fits = self.b.ins().icmp_imm(IntCC::UnsignedLessThanOrEqual, off, (4096 - size) as i64);
         let hit = self.b.ins().band(same, fits);
-        let fast = self.b.create_block();
-        (hit, fast, e, off)
+        (hit, e, off)
     }
 
-    /// Leave for the interpreter when the TLB probe missed: instruction
-    /// `i` at `pc` has not run, the interpreter runs it (refilling the TLB
-    /// or raising its fault). Continue in the fast-path block otherwise.
+    /// Host address of `size` bytes at `addr` through the TLB at
+    /// `tlb_off`. On a miss (or a page-crossing access) instruction `i` at
+    /// `pc` has not run and the block leaves for the interpreter, which
+    /// refills the TLB or raises the fault. An out-of-line refill call was
+    /// measured slower: a call site in a block makes every value live
+    /// across it spill, hot path included.
+    fn host_address(&mut self, i: usize, pc: u64, tlb_off: i32, addr: Value, size: u64) -> Value {
+        let (hit, e, off) = self.tlb_probe(tlb_off, addr, size);
+        let fast = self.b.create_block();
+        self.miss_exit(i, pc, hit, fast);
+        let host = self.b.ins().load(I64, trusted(), e, 8);
+        self.b.ins().iadd(host, off)
+    }
+
+    /// Leave for the interpreter unless `ok`: instruction `i` at `pc` has
+    /// not run, the interpreter runs it (or raises its fault). Continue in
+    /// the block `fast` otherwise.
     fn miss_exit(&mut self, i: usize, pc: u64, hit: Value, fast: CBlock) {
         let slow = self.side_block(Side::Slow);
         let pcv = self.b.ins().iconst(I64, pc as i64);
@@ -332,10 +328,7 @@ impl Tx<'_, '_> {
 
     /// Load `size` bytes at `addr`, zero-extended to 64 bits.
     fn load(&mut self, i: usize, pc: u64, addr: Value, size: u64) -> Value {
-        let (hit, fast, e, off) = self.tlb_probe(OFF_READ_TLB, addr, size);
-        self.miss_exit(i, pc, hit, fast);
-        let host = self.b.ins().load(I64, trusted(), e, 8);
-        let p = self.b.ins().iadd(host, off);
+        let p = self.host_address(i, pc, OFF_READ_TLB, addr, size);
         match size {
             1 => self.b.ins().uload8(I64, guest_flags(), p, 0),
             2 => self.b.ins().uload16(I64, guest_flags(), p, 0),
@@ -348,10 +341,7 @@ impl Tx<'_, '_> {
     /// in the write TLB, so stores to them go to the interpreter, which
     /// notes the dirty code for the run loop.
     fn store(&mut self, i: usize, pc: u64, addr: Value, size: u64, v: Value) {
-        let (hit, fast, e, off) = self.tlb_probe(OFF_WRITE_TLB, addr, size);
-        self.miss_exit(i, pc, hit, fast);
-        let host = self.b.ins().load(I64, trusted(), e, 8);
-        let p = self.b.ins().iadd(host, off);
+        let p = self.host_address(i, pc, OFF_WRITE_TLB, addr, size);
         match size {
             1 => self.b.ins().istore8(guest_flags(), v, p, 0),
             2 => self.b.ins().istore16(guest_flags(), v, p, 0),
@@ -372,12 +362,8 @@ impl Tx<'_, '_> {
     /// Host address of `size` bytes at `addr` for a read-modify-write:
     /// both TLBs must hit (the interpreter reads, then writes).
     fn rmw_address(&mut self, i: usize, pc: u64, addr: Value, size: u64) -> Value {
-        let (hit, fast, _, _) = self.tlb_probe(OFF_READ_TLB, addr, size);
-        self.miss_exit(i, pc, hit, fast);
-        let (hit, fast, e, off) = self.tlb_probe(OFF_WRITE_TLB, addr, size);
-        self.miss_exit(i, pc, hit, fast);
-        let host = self.b.ins().load(I64, trusted(), e, 8);
-        self.b.ins().iadd(host, off)
+        self.host_address(i, pc, OFF_READ_TLB, addr, size);
+        self.host_address(i, pc, OFF_WRITE_TLB, addr, size)
     }
 
     /// An AMO (single hart: a plain read-modify-write) of `size` bytes;
@@ -491,11 +477,13 @@ impl Tx<'_, '_> {
     }
 }
 
-/// Emit the body of the block function for `insts` starting at `start`.
-/// `insts` must all be `supported` and live as long as the code (FP
-/// instructions' addresses are baked into it); `native_fma` tells whether
-/// the host has a fused multiply-add instruction.
-pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: CallConv, native_fma: bool) {
+/// Emit the body of the block function for the region `blocks` (start
+/// pc, instructions), entered at the first one. All instructions must be
+/// `supported`, and stay at their addresses while the code exists (FP
+/// helpers get them by address). `chain_stub` is the address of the code
+/// `build_chain_stub` made; `native_fma` tells whether the host has a
+/// fused multiply-add instruction.
+pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: CallConv, chain_stub: u64, native_fma: bool) {
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
@@ -509,26 +497,34 @@ pub fn build(b: &mut FunctionBuilder, start: u64, insts: &[Inst], call_conv: Cal
     b.def_var(budget, v);
     let v = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
     b.def_var(entered, v);
-    let header = b.create_block();
-    b.ins().jump(header, &[]);
-    b.switch_to_block(header);
+    let members: Vec<(u64, CBlock, u64)> =
+        blocks.iter().map(|&(pc, insts)| (pc, b.create_block(), insts.len() as u64)).collect();
+    b.ins().jump(members[0].1, &[]);
     let mut t = Tx {
         b,
         ctx,
         hart,
         regs: [None; 32],
-        n: insts.len() as u64,
+        n: 0,
         call_conv,
         chain: None,
         sides: [None; 2],
-        start,
-        header,
+        members,
         budget,
         entered,
         fp: fp::FpCache::new(native_fma),
     };
-    translate_insts(&mut t, start, insts);
-    t.emit_chain();
+    for (k, &(start, insts)) in blocks.iter().enumerate() {
+        let (_, host_block, n) = t.members[k];
+        t.b.switch_to_block(host_block);
+        // Guest blocks are entered from several places: registers are
+        // loaded afresh in each (the hart is always up to date).
+        t.regs = [None; 32];
+        t.fp.forget_all();
+        t.n = n;
+        translate_insts(&mut t, start, insts);
+    }
+    t.emit_chain(chain_stub);
     t.emit_sides();
     t.b.seal_all_blocks();
 }
@@ -838,6 +834,50 @@ pub fn build_dispatcher(b: &mut FunctionBuilder) {
     b.switch_to_block(ret);
     b.seal_block(ret);
     let r = b.block_params(ret)[0];
+    b.ins().return_(&[r]);
+}
+
+/// Emit the chain stub, a function in the blocks' convention that blocks
+/// tail-call with `hart.pc` and `ctx.budget` up to date: it tail-calls the
+/// code of the block at `hart.pc` when the table has it and the budget
+/// covers it, charging it as the dispatcher would; otherwise it returns
+/// NEXT to the dispatcher.
+pub fn build_chain_stub(b: &mut FunctionBuilder) {
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let ctx = b.block_params(entry)[0];
+    let hart = b.block_params(entry)[1];
+    let (out, found, go) = (b.create_block(), b.create_block(), b.create_block());
+    let pc = b.ins().load(I64, trusted(), hart, OFF_PC);
+    let table = b.ins().load(I64, trusted(), ctx, OFF_TABLE);
+    let e = table_entry(b, table, pc);
+    let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
+    let hit = b.ins().icmp(IntCC::Equal, tag, pc);
+    b.ins().brif(hit, found, &[], out, &[]);
+
+    b.switch_to_block(found);
+    b.seal_block(found);
+    let n = b.ins().load(I64, trusted(), e, OFF_ENTRY_N);
+    let budget = b.ins().load(I64, trusted(), ctx, OFF_BUDGET);
+    let enough = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, budget, n);
+    b.ins().brif(enough, go, &[], out, &[]);
+
+    b.switch_to_block(go);
+    b.seal_block(go);
+    let left = b.ins().isub(budget, n);
+    b.ins().store(trusted(), left, ctx, OFF_BUDGET);
+    let entered = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
+    let entered = b.ins().iadd_imm(entered, 1);
+    b.ins().store(trusted(), entered, ctx, OFF_ENTERED);
+    let code = b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
+    let sig = b.import_signature(block_signature());
+    b.ins().return_call_indirect(sig, code, &[ctx, hart]);
+
+    b.switch_to_block(out);
+    b.seal_block(out);
+    let r = b.ins().iconst(I32, exit::NEXT as i64);
     b.ins().return_(&[r]);
 }
 

@@ -324,7 +324,7 @@ impl Memory {
     /// The read and write TLB entry arrays (`tlb::ENTRIES` entries of
     /// `tlb::Entry`), for the JIT's inline fast path. They stay at the same
     /// address for the life of this `Memory`.
-    pub fn tlb_arrays(&self) -> (*const tlb::Entry, *const tlb::Entry) {
+    pub fn tlb_arrays(&mut self) -> (*const tlb::Entry, *const tlb::Entry) {
         (self.read_tlb.entries_ptr(), self.write_tlb.entries_ptr())
     }
 

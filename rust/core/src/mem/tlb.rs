@@ -1,18 +1,44 @@
 //! A direct-mapped software TLB: guest page number -> host page address.
+//!
+//! Large enough that a program striding over 32 MiB keeps every page
+//! cached, yet cheap for small or idle machines: the array is allocated
+//! zeroed on first use, so the host commits only the parts of it that get
+//! filled, and a full flush clears only the slots filled since the last
+//! one (system mode flushes on every satp write and sfence.vma).
 
-pub const ENTRIES: usize = 256;
-const INVALID: u64 = u64::MAX;
+use std::alloc::{alloc_zeroed, handle_alloc_error, Layout};
 
-/// Layout shared with compiled code: `vpn` at offset 0, `host` at 8.
+/// Entries of a TLB (a power of two: compiled code masks the page number).
+pub const ENTRIES: usize = 8192;
+
+/// Filled slots remembered for `flush_all`; past this many it clears the
+/// whole array.
+const FILL_LOG: usize = 256;
+
+/// Layout shared with compiled code: `tag` at offset 0, `host` at 8. The
+/// tag of page `vpn` is `!vpn`, so the all-zero entry (what a fresh
+/// allocation holds) matches no page: page numbers are below 2^52.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Entry {
-    vpn: u64,
+    tag: u64,
     host: *mut u8,
 }
 
+const EMPTY: Entry = Entry { tag: 0, host: std::ptr::null_mut() };
+
+/// The tag an entry holds for guest page `vpn`.
+#[inline(always)]
+pub const fn tag(vpn: u64) -> u64 {
+    !vpn
+}
+
 pub struct Tlb {
-    entries: Box<[Entry; ENTRIES]>,
+    /// `ENTRIES` entries once anything was filled, empty before.
+    entries: Box<[Entry]>,
+    /// Slots filled since the last `flush_all`, while there are at most
+    /// `FILL_LOG` of them; `None` once there were more.
+    filled: Option<Vec<u32>>,
 }
 
 // SAFETY: the raw pointers refer to pages owned by the same `Memory`; the TLB
@@ -21,9 +47,20 @@ pub struct Tlb {
 unsafe impl Send for Tlb {}
 unsafe impl Sync for Tlb {}
 
+impl Default for Tlb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Tlb {
     pub fn new() -> Self {
-        Tlb { entries: Box::new([Entry { vpn: INVALID, host: std::ptr::null_mut() }; ENTRIES]) }
+        Tlb { entries: Box::new([]), filled: Some(Vec::new()) }
+    }
+
+    #[inline(always)]
+    fn slot(vpn: u64) -> usize {
+        vpn as usize & (ENTRIES - 1)
     }
 
     /// Host address of `addr` when its page is cached and the `n`-byte access
@@ -31,9 +68,9 @@ impl Tlb {
     #[inline(always)]
     pub fn lookup(&self, addr: u64, n: usize) -> Option<*mut u8> {
         let vpn = addr >> 12;
-        let e = &self.entries[vpn as usize % ENTRIES];
+        let e = self.entries.get(Self::slot(vpn))?;
         let off = (addr & 0xfff) as usize;
-        if e.vpn == vpn && off + n <= 4096 {
+        if e.tag == tag(vpn) && off + n <= 4096 {
             // SAFETY: off < 4096 and host points at a 4096-byte page.
             Some(unsafe { e.host.add(off) })
         } else {
@@ -41,25 +78,118 @@ impl Tlb {
         }
     }
 
-    /// The entry array, for compiled code's inline lookup (stable: boxed).
-    pub fn entries_ptr(&self) -> *const Entry {
+    /// The entry array (`ENTRIES` entries), for compiled code's inline
+    /// lookup. Allocates it: the address stays the same for the life of
+    /// this TLB.
+    pub fn entries_ptr(&mut self) -> *const Entry {
+        self.allocate();
         self.entries.as_ptr()
     }
 
+    fn allocate(&mut self) {
+        if !self.entries.is_empty() {
+            return;
+        }
+        let layout = Layout::array::<Entry>(ENTRIES).expect("TLB size fits the address space");
+        // SAFETY: the layout has a non-zero size; all-zero bytes are a valid
+        // `Entry` (tag 0, null host: matches no page), and the pointer is
+        // handed to a Box with the same layout, which frees it with it.
+        self.entries = unsafe {
+            let p = alloc_zeroed(layout) as *mut Entry;
+            if p.is_null() {
+                handle_alloc_error(layout);
+            }
+            Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, ENTRIES))
+        };
+    }
+
     pub fn fill(&mut self, vpn: u64, host: *mut u8) {
-        self.entries[vpn as usize % ENTRIES] = Entry { vpn, host };
+        self.allocate();
+        let slot = Self::slot(vpn);
+        self.entries[slot] = Entry { tag: tag(vpn), host };
+        if let Some(log) = &mut self.filled {
+            if log.len() < FILL_LOG {
+                log.push(slot as u32);
+            } else {
+                self.filled = None;
+            }
+        }
     }
 
     pub fn flush_page(&mut self, vpn: u64) {
-        let e = &mut self.entries[vpn as usize % ENTRIES];
-        if e.vpn == vpn {
-            e.vpn = INVALID;
+        if let Some(e) = self.entries.get_mut(Self::slot(vpn)) {
+            if e.tag == tag(vpn) {
+                *e = EMPTY;
+            }
         }
     }
 
     pub fn flush_all(&mut self) {
-        for e in self.entries.iter_mut() {
-            e.vpn = INVALID;
+        match self.filled.take() {
+            Some(mut log) => {
+                for &slot in &log {
+                    self.entries[slot as usize] = EMPTY;
+                }
+                log.clear();
+                self.filled = Some(log);
+            }
+            None => {
+                self.entries.fill(EMPTY);
+                self.filled = Some(Vec::new());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Box<[u8; 4096]> {
+        Box::new([0; 4096])
+    }
+
+    #[test]
+    fn a_fresh_tlb_holds_no_page_not_even_page_zero() {
+        let t = Tlb::new();
+        assert!(t.lookup(0, 1).is_none());
+        let mut t = Tlb::new();
+        t.entries_ptr();
+        assert!(t.lookup(0, 1).is_none());
+        assert!(t.lookup(u64::MAX, 1).is_none());
+    }
+
+    #[test]
+    fn pages_a_tlb_apart_evict_each_other() {
+        let (mut a, mut b) = (page(), page());
+        let mut t = Tlb::new();
+        t.fill(5, a.as_mut_ptr());
+        assert_eq!(t.lookup(5 << 12 | 8, 8), Some(a.as_mut_ptr().wrapping_add(8)));
+        assert!(t.lookup(5 << 12 | 0xffc, 8).is_none(), "crosses the page end");
+        let far = 5 + ENTRIES as u64;
+        t.fill(far, b.as_mut_ptr());
+        assert!(t.lookup(5 << 12, 1).is_none());
+        assert_eq!(t.lookup(far << 12, 1), Some(b.as_mut_ptr()));
+        t.flush_page(5);
+        assert!(t.lookup(far << 12, 1).is_some(), "another page's entry stays");
+        t.flush_page(far);
+        assert!(t.lookup(far << 12, 1).is_none());
+    }
+
+    #[test]
+    fn flush_all_clears_every_fill_logged_or_not() {
+        let mut p = page();
+        for fills in [3, FILL_LOG, FILL_LOG + 1, 3 * ENTRIES] {
+            let mut t = Tlb::new();
+            for vpn in 0..fills as u64 {
+                t.fill(vpn, p.as_mut_ptr());
+            }
+            t.flush_all();
+            assert!((0..fills as u64).all(|vpn| t.lookup(vpn << 12, 1).is_none()), "{fills} fills");
+            // The log starts over after a flush.
+            t.fill(7, p.as_mut_ptr());
+            t.flush_all();
+            assert!(t.lookup(7 << 12, 1).is_none());
         }
     }
 }

@@ -75,6 +75,12 @@ impl FpCache {
     pub(super) fn new(native_fma: bool) -> Self {
         FpCache { f: [None; 32], fflags: None, frm: None, frm_rne: None, native_fma }
     }
+
+    /// Forget every cached value: a guest block entered from several
+    /// places (in a region) loads them afresh.
+    pub(super) fn forget_all(&mut self) {
+        *self = FpCache::new(self.native_fma);
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
