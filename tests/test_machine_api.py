@@ -172,3 +172,24 @@ def test_initial_registers(guest):
     path = os.fsencode(str(guest("count_loop")))
     assert m.memory.read(argv0, len(path) + 1) == path + b"\0"
     assert m.regs.x[0] == 0
+
+
+def test_a_machine_takes_its_wake_up_descriptor_only_when_it_blocks(guest):
+    # Ten thousand idle machines must fit in a process's descriptor limit:
+    # the eventfd that lets a cancelled run end a blocked guest's wait is
+    # made by the first wait that blocks.
+    def descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    before = descriptors()
+    idle = [vmjit.Machine.linux(guest("sleeper"), engine="interp") for _ in range(20)]
+    per_machine = descriptors() - before
+    ran = [vmjit.Machine.linux(guest("sleeper"), engine="interp") for _ in range(20)]
+    for m in ran:
+        # Up to the sleep: a write that does not block.
+        assert m.run_sync(10).kind == "budget"
+        assert m.stdout == b"asleep\n"
+    assert descriptors() - before == 2 * per_machine
+    assert ran[0].run_sync().exit_code == 0
+    assert descriptors() - before == 2 * per_machine + 1
+    del idle, ran

@@ -74,7 +74,7 @@ pub fn run_blocking(
     let interruption = guard.process().map(Process::interruption);
     match (&interruption, waits) {
         (Some(i), Waits::Block) => i.clear(),
-        (Some(i), Waits::Refuse) => i.request(),
+        (Some(i), Waits::Refuse) => i.refuse_waits(),
         _ => {}
     }
     let before = guard.hart.instret;

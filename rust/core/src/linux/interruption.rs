@@ -10,45 +10,69 @@
 //!
 //! An eventfd wakes a thread blocked in ppoll; the flag, private to this
 //! process, says whether a request stands (a forked child takes a fresh
-//! one, so its parent's requests never reach it).
+//! one, so its parent's requests never reach it). The eventfd is made by
+//! the first wait that blocks (ten thousand idle machines hold no
+//! descriptor for this), and runs start and end without touching it
+//! unless a request from another thread wrote to it.
 
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{fence, AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 pub struct Interruption {
     requested: AtomicBool,
-    /// Readable while a request stands; None when the host refused an
-    /// eventfd (waits then cannot be interrupted, only cut short by their
-    /// own end).
-    wake: Option<OwnedFd>,
+    /// The eventfd has been written to since it was last drained.
+    signalled: AtomicBool,
+    /// Readable while a request stands; made by the first wait that
+    /// blocks. None inside when the host refused an eventfd (waits then
+    /// cannot be interrupted, only cut short by their own end).
+    wake: OnceLock<Option<OwnedFd>>,
 }
 
 impl Interruption {
     pub fn new() -> Interruption {
-        // SAFETY: eventfd takes no pointers; a valid result is a new
-        // descriptor that nothing else owns.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        let wake = (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) });
-        Interruption { requested: AtomicBool::new(false), wake }
+        Interruption { requested: AtomicBool::new(false), signalled: AtomicBool::new(false), wake: OnceLock::new() }
     }
 
     /// Ask the blocking wait in progress, and any that starts before
     /// `clear`, to end.
     pub fn request(&self) {
-        self.requested.store(true, Ordering::Release);
-        if let Some(fd) = &self.wake {
-            let one = 1u64.to_ne_bytes();
-            // SAFETY: writes 8 bytes from a live buffer to our eventfd. A
-            // full counter (EAGAIN) already wakes every poller.
-            unsafe { libc::write(fd.as_raw_fd(), one.as_ptr().cast(), one.len()) };
+        self.requested.store(true, Ordering::SeqCst);
+        // Pairs with the fence in `wake_fd`: either the waiter sees the
+        // flag after making the eventfd, or this sees the eventfd.
+        fence(Ordering::SeqCst);
+        let Some(Some(fd)) = self.wake.get() else { return };
+        if self.signalled.swap(true, Ordering::AcqRel) {
+            return;
         }
+        let one = 1u64.to_ne_bytes();
+        // SAFETY: writes 8 bytes from a live buffer to our eventfd. A full
+        // counter (EAGAIN) already wakes every poller.
+        unsafe { libc::write(fd.as_raw_fd(), one.as_ptr().cast(), one.len()) };
+    }
+
+    /// Make every wait that starts before `clear` end at once: for a run
+    /// on the thread that would wait, where nothing waits yet to be woken.
+    pub fn refuse_waits(&self) {
+        self.requested.store(true, Ordering::SeqCst);
     }
 
     /// Withdraw the request: waits block again.
     pub fn clear(&self) {
-        self.requested.store(false, Ordering::Release);
-        if let Some(fd) = &self.wake {
+        self.requested.store(false, Ordering::SeqCst);
+        self.drain();
+    }
+
+    /// Empty the eventfd. A wait woken with no request standing calls
+    /// this: the wake-up was left by a request already withdrawn (a
+    /// request sets the flag before it writes), and would otherwise wake
+    /// every later wait at once.
+    pub fn drain(&self) {
+        if !self.signalled.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        if let Some(Some(fd)) = self.wake.get() {
             let mut count = [0u8; 8];
             // SAFETY: reads at most 8 bytes into a live buffer; an empty
             // counter (EAGAIN) is fine.
@@ -57,12 +81,21 @@ impl Interruption {
     }
 
     pub fn requested(&self) -> bool {
-        self.requested.load(Ordering::Acquire)
+        self.requested.load(Ordering::SeqCst)
     }
 
-    /// The descriptor to poll alongside a wait.
+    /// The descriptor to poll alongside a wait, made on first use. Check
+    /// `requested` after this, not before: a request that came first is
+    /// seen then.
     pub fn wake_fd(&self) -> Option<RawFd> {
-        self.wake.as_ref().map(|fd| fd.as_raw_fd())
+        let fd = self.wake.get_or_init(|| {
+            // SAFETY: eventfd takes no pointers; a valid result is a new
+            // descriptor that nothing else owns.
+            let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+            (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
+        });
+        fence(Ordering::SeqCst);
+        fd.as_ref().map(|fd| fd.as_raw_fd())
     }
 }
 

@@ -56,15 +56,19 @@ pub fn block(
         p.restart.abandon(deadline);
         Err(Errno::ERESTARTNOINTR)
     };
+    let wake_fd = interruption.wake_fd();
     if interruption.requested() {
         return abandon(p);
     }
-    let Some(wake_fd) = interruption.wake_fd() else { return host::ppoll(fds, timeout) };
+    let Some(wake_fd) = wake_fd else { return host::ppoll(fds, timeout) };
     fds.push(libc::pollfd { fd: wake_fd, events: libc::POLLIN, revents: 0 });
     let polled = host::ppoll(fds, timeout);
     let woken = fds.pop().is_some_and(|w| w.revents != 0);
     if interruption.requested() {
         return abandon(p);
+    }
+    if woken {
+        interruption.drain();
     }
     Ok(polled?.saturating_sub(woken as usize))
 }
