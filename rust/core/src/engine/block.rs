@@ -1,6 +1,8 @@
 //! Basic blocks and the block cache shared by the execution tiers.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::hart::Exception;
 use crate::jit::context::{table_slot, JitEntry, TABLE_SIZE};
@@ -109,8 +111,10 @@ const NO_BLOCK: BlockId = BlockId::MAX;
 pub struct BlockCache {
     blocks: Vec<Option<Block>>,
     free: Vec<BlockId>,
-    by_pc: HashMap<u64, BlockId>,
-    by_page: HashMap<u64, Vec<BlockId>>,
+    // Keyed by guest addresses with a fast hash: a guest that makes its
+    // own keys collide slows only itself.
+    by_pc: FxHashMap<u64, BlockId>,
+    by_page: FxHashMap<u64, Vec<BlockId>>,
     jump: Box<[(u64, BlockId)]>,
     /// Tier of each block, by id (parallel to `blocks`).
     tiers: Vec<Tier>,
@@ -156,8 +160,8 @@ impl BlockCache {
         BlockCache {
             blocks: Vec::new(),
             free: Vec::new(),
-            by_pc: HashMap::new(),
-            by_page: HashMap::new(),
+            by_pc: FxHashMap::default(),
+            by_page: FxHashMap::default(),
             jump: Box::new([]),
             tiers: Vec::new(),
             jit_table: vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice(),

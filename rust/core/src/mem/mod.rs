@@ -30,7 +30,9 @@ pub mod tlb;
 mod walk_cache;
 mod watch;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::hart::Exception;
 
@@ -160,8 +162,10 @@ pub struct TlbStats {
 
 pub struct Memory {
     regions: RegionMap,
-    /// Host pages by guest page number, allocated on first touch.
-    pages: HashMap<u64, PageBox>,
+    /// Host pages by guest page number, allocated on first touch (a fast
+    /// hash: a guest that makes its own page numbers collide slows only
+    /// itself).
+    pages: FxHashMap<u64, PageBox>,
     read_tlb: Tlb,
     write_tlb: Tlb,
     fetch_tlb: Tlb,
@@ -231,7 +235,7 @@ impl Memory {
     pub fn new() -> Self {
         Memory {
             regions: RegionMap::default(),
-            pages: HashMap::new(),
+            pages: FxHashMap::default(),
             read_tlb: Tlb::new(),
             write_tlb: Tlb::new(),
             fetch_tlb: Tlb::new(),
