@@ -153,12 +153,26 @@ pub(super) fn finish_in_interpreter(
 }
 
 pub(super) fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64) -> (u32, u64, Option<Exception>) {
+    // Exactly one block's worth: the dispatcher cannot enter it again
+    // when the block jumps back to its own start.
+    let run = run_budget(hart, mem, jit, code, n, n);
+    (run.exit, n - run.budget_left, run.pending)
+}
+
+/// What one call of compiled code left behind.
+struct Run {
+    exit: u32,
+    budget_left: u64,
+    entered: u64,
+    pending: Option<Exception>,
+}
+
+/// Run `code` (an `n`-instruction block or region at `hart.pc`, the only
+/// entry of the pc table) with `budget` instructions.
+fn run_budget(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64, budget: u64) -> Run {
     let mut table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
     table[table_slot(hart.pc)] = JitEntry::new(hart.pc, code, n);
     let (rt, wt) = mem.tlb_arrays();
-    // Exactly one block's worth: the dispatcher cannot enter it again
-    // when the block jumps back to its own start.
-    let budget = n;
     let mut ctx = JitContext {
         budget,
         table: table.as_ptr(),
@@ -173,8 +187,8 @@ pub(super) fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n
     };
     // SAFETY: the table holds only `code`, compiled by `jit` and alive;
     // hart and memory are borrowed for the call.
-    let e = unsafe { jit.run(&mut ctx) };
-    (e, budget - ctx.budget, ctx.pending)
+    let exit = unsafe { jit.run(&mut ctx) };
+    Run { exit, budget_left: ctx.budget, entered: ctx.entered, pending: ctx.pending }
 }
 
 #[test]
@@ -266,25 +280,8 @@ fn self_loops_match_the_interpreter_under_every_budget() {
             }
         }
         let (mut hj, mut mj) = (h0.clone(), Memory::new());
-        let mut table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
-        table[table_slot(CODE)] = JitEntry::new(CODE, code, n);
-        let (rt, wt) = mj.tlb_arrays();
-        let mut ctx = JitContext {
-            budget,
-            table: table.as_ptr(),
-            read_tlb: rt as *const u8,
-            write_tlb: wt as *const u8,
-            entered: 0,
-            hart: &mut hj,
-            mem: &mut mj,
-            fault: 0,
-            left: 0,
-            pending: None,
-        };
-        // SAFETY: the table holds only `code`, alive; hart and memory are
-        // borrowed for the call.
-        let e = unsafe { jit.run(&mut ctx) };
-        let (left, entered) = (ctx.budget, ctx.entered);
+        let run = run_budget(&mut hj, &mut mj, &jit, code, n, budget);
+        let (e, left, entered) = (run.exit, run.budget_left, run.entered);
         assert_eq!(e, exit::RETURN, "budget {budget}");
         assert_eq!(budget - left, ni, "budget {budget}: retired");
         assert_eq!(entered, ni / n, "budget {budget}: block runs");
@@ -326,25 +323,8 @@ fn regions_match_the_interpreter_under_every_budget() {
             runs += 1;
         }
         let (mut hj, mut mj) = (h0.clone(), Memory::new());
-        let mut table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
-        table[table_slot(CODE)] = JitEntry::new(CODE, code, a.len() as u64);
-        let (rt, wt) = mj.tlb_arrays();
-        let mut ctx = JitContext {
-            budget,
-            table: table.as_ptr(),
-            read_tlb: rt as *const u8,
-            write_tlb: wt as *const u8,
-            entered: 0,
-            hart: &mut hj,
-            mem: &mut mj,
-            fault: 0,
-            pending: None,
-            left: 0,
-        };
-        // SAFETY: the table holds only `code`, alive; hart and memory are
-        // borrowed for the call.
-        let e = unsafe { jit.run(&mut ctx) };
-        let (left, entered) = (ctx.budget, ctx.entered);
+        let run = run_budget(&mut hj, &mut mj, &jit, code, a.len() as u64, budget);
+        let (e, left, entered) = (run.exit, run.budget_left, run.entered);
         assert_eq!(e, exit::RETURN, "budget {budget}");
         assert_eq!(budget - left, ni, "budget {budget}: retired");
         assert_eq!(entered, runs, "budget {budget}: blocks entered");

@@ -819,12 +819,7 @@ pub fn build_dispatcher(b: &mut FunctionBuilder) {
     b.ins().brif(enough, run, &[], ret, &[r_return.into()]);
     b.switch_to_block(run);
     b.seal_block(run);
-    let left = b.ins().isub(budget, n);
-    b.ins().store(trusted(), left, ctx, OFF_BUDGET);
-    let entered = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
-    let entered = b.ins().iadd_imm(entered, 1);
-    b.ins().store(trusted(), entered, ctx, OFF_ENTERED);
-    let code = b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
+    let code = charge_entry(b, ctx, e, budget, n);
     let sig = b.import_signature(block_signature());
     let call = b.ins().call_indirect(sig, code, &[ctx, hart]);
     let r = b.inst_results(call)[0];
@@ -866,12 +861,7 @@ pub fn build_chain_stub(b: &mut FunctionBuilder) {
 
     b.switch_to_block(go);
     b.seal_block(go);
-    let left = b.ins().isub(budget, n);
-    b.ins().store(trusted(), left, ctx, OFF_BUDGET);
-    let entered = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
-    let entered = b.ins().iadd_imm(entered, 1);
-    b.ins().store(trusted(), entered, ctx, OFF_ENTERED);
-    let code = b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
+    let code = charge_entry(b, ctx, e, budget, n);
     let sig = b.import_signature(block_signature());
     b.ins().return_call_indirect(sig, code, &[ctx, hart]);
 
@@ -879,6 +869,17 @@ pub fn build_chain_stub(b: &mut FunctionBuilder) {
     b.seal_block(out);
     let r = b.ins().iconst(I32, exit::NEXT as i64);
     b.ins().return_(&[r]);
+}
+
+/// Enter the block of table entry `e`, whose `n` instructions `budget`
+/// covers: charge them and count the entry in `ctx`; its code.
+fn charge_entry(b: &mut FunctionBuilder, ctx: Value, e: Value, budget: Value, n: Value) -> Value {
+    let left = b.ins().isub(budget, n);
+    b.ins().store(trusted(), left, ctx, OFF_BUDGET);
+    let entered = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
+    let entered = b.ins().iadd_imm(entered, 1);
+    b.ins().store(trusted(), entered, ctx, OFF_ENTERED);
+    b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE)
 }
 
 /// Address of `pc`'s slot in the table at `table` (see `table_slot`).
