@@ -463,7 +463,7 @@ class Machine(HookMethods):
 
         Raises `ValueError` for an empty range, one that wraps around the
         end of the address space, or one that overlaps RAM, a built-in
-        device (CLINT, UART) or another mapped device; `VmError` for a
+        device (CLINT, PLIC, UART) or another mapped device; `VmError` for a
         Linux user-mode machine."""
         self._host.map(base, size, device)
 
@@ -477,10 +477,11 @@ class Machine(HookMethods):
         access is retried by the next run). None removes the handler.
 
         Pages already present are never asked for: those the boot image's
-        bytes were loaded into, those the guest touched before the handler
-        was set, and those written through ``memory.write``. A ``memory.read`` of a page not yet
-        touched returns zeros without calling the handler and leaves the
-        page to be filled on the guest's first touch."""
+        bytes (or the device tree) were loaded into, those the guest touched
+        before the handler was set, and those written through
+        ``memory.write``. A ``memory.read`` of a page not yet touched returns
+        zeros without calling the handler and leaves the page to be filled
+        on the guest's first touch."""
         self._host.set_page_handler(handler)
 
     def _take_output_chunks(self) -> Iterator[tuple]:
