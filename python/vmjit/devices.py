@@ -3,10 +3,11 @@
 The guest never calls Python from the worker threads. When it touches a
 range mapped with `Machine.map_mmio`, or a RAM page not yet filled while
 `Machine.on_page_fault` has a handler, the run stops inside the core with a
-request, pc at the accessing instruction. `HostBus` serves the request
-(calling the device or handler, awaiting it when it is asynchronous) and
-resumes the run, which executes that instruction again and completes it
-with the value served: a device sees every access exactly once.
+request (stop kind "request"), pc at the accessing instruction. `HostBus`
+serves the request (calling the device or handler, awaiting it when it is
+asynchronous) and the machine's run loop resumes the run, which executes
+that instruction again and completes it with the value served: a device
+sees every access exactly once.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ PageHandler = Callable[[int], Union[Optional[bytes], Awaitable[Optional[bytes]]]
 
 
 class HostBus:
-    """The Python side of one machine's physical bus: its mapped devices,
-    its page handler, and the run loops that serve their requests."""
+    """The Python side of one machine's physical bus: its mapped devices
+    and its page handler, which serve the requests runs stop for."""
 
     def __init__(self, core: _core.Machine) -> None:
         self._core = core
@@ -73,35 +74,21 @@ class HostBus:
         self._core.set_lazy_ram(handler is not None)
         self._page_handler = handler
 
-    def run_sync(self, max_instructions: Optional[int]) -> tuple:
-        """`_core.Machine.run`, serving requests until a real stop."""
-        start = self._core.progress
-        stop = self._core.run(max_instructions)
-        while stop[0] == "request":
-            kind, size, result = self._call()
-            if _is_awaitable(result):
-                result = _await_without_loop(result)
-            self._complete(kind, size, result)
-            stop = self._core.run(self._left(max_instructions, start))
-        return stop
+    def serve_sync(self) -> None:
+        """Serve the request a run stopped for, on this thread (an
+        asynchronous device or handler runs on a private event loop)."""
+        kind, size, result = self._call()
+        if _is_awaitable(result):
+            result = _await_without_loop(result)
+        self._complete(kind, size, result)
 
-    async def run(self, max_instructions: Optional[int], slice_instructions: int, priority: int) -> tuple:
-        """`_core.Machine.run_async`, serving requests until a real stop."""
-        start = self._core.progress
-        stop = await self._core.run_async(max_instructions, slice_instructions, priority)
-        while stop[0] == "request":
-            kind, size, result = self._call()
-            if _is_awaitable(result):
-                result = await result
-            self._complete(kind, size, result)
-            left = self._left(max_instructions, start)
-            stop = await self._core.run_async(left, slice_instructions, priority)
-        return stop
-
-    def _left(self, max_instructions: Optional[int], start: int) -> Optional[int]:
-        if max_instructions is None:
-            return None
-        return max_instructions - (self._core.progress - start)
+    async def serve(self) -> None:
+        """Serve the request a run stopped for, awaiting an asynchronous
+        device or handler."""
+        kind, size, result = self._call()
+        if _is_awaitable(result):
+            result = await result
+        self._complete(kind, size, result)
 
     def _call(self) -> Tuple[str, int, Any]:
         """Start serving the outstanding request: (kind, size, what the

@@ -234,15 +234,15 @@ class HookMethods:
                 f"syscall hook for {call.nr} returned {outcome!r}: expected None (run it) or an int (its result)"
             )
 
-    def _serve_sync(self, kind: str) -> bool:
-        """Serve a stop of ``kind`` that Python handles; True when the run
-        goes on, False when the stop is the caller's."""
-        if kind == "syscall_done":
-            return True
-        if kind != "syscall":
-            return False
+    def _call_hook(self) -> Tuple[SyscallCall, Any]:
+        """Call the hook of the syscall a run stopped for: the call and
+        what the hook returned (None when the number has no hook)."""
         call, handler = self._pending_call()
-        outcome = None if handler is None else handler(self, call)
+        return call, (None if handler is None else handler(self, call))
+
+    def _serve_syscall_sync(self) -> None:
+        """Serve a "syscall" stop on this thread."""
+        call, outcome = self._call_hook()
         if inspect.isawaitable(outcome):
             if inspect.iscoroutine(outcome):
                 outcome.close()
@@ -250,19 +250,12 @@ class HookMethods:
                 f"the hook of syscall {call.nr} is asynchronous: run the machine with `await machine.run()`"
             )
         self._resolve(call, outcome, report=False)
-        return True
 
-    async def _serve(self, kind: str, report: bool = False) -> bool:
-        """`_serve_sync` for asynchronous runs: an awaitable a handler
-        returns is awaited. ``report``: the next run stops right after the
-        syscall, for an event stream."""
-        if kind == "syscall_done":
-            return True
-        if kind != "syscall":
-            return False
-        call, handler = self._pending_call()
-        outcome = None if handler is None else handler(self, call)
+    async def _serve_syscall(self, report: bool) -> None:
+        """Serve a "syscall" stop, awaiting an awaitable the hook returns.
+        ``report``: the next run stops right after the syscall, for an
+        event stream."""
+        call, outcome = self._call_hook()
         if inspect.isawaitable(outcome):
             outcome = await outcome
         self._resolve(call, outcome, report)
-        return True

@@ -331,13 +331,9 @@ class Machine(HookMethods):
             left = max_instructions
             while True:
                 before = 0 if left is None else self._core.progress
-                try:
-                    stop = self._stop(self._host.run_sync(left))
-                except BaseException:
-                    self._collect_output_after_error()
-                    raise
+                stop = self._stop(self._core.run(left))
                 self._collect_output()
-                if stop.kind not in _SERVED or not self._serve_sync(stop.kind):
+                if not self._serve_sync(stop.kind):
                     return stop
                 left = _less(left, self._core.progress - before)
         finally:
@@ -377,7 +373,7 @@ class Machine(HookMethods):
             while True:
                 before = 0 if left is None else self._core.progress
                 stop = await self._run_once(left, slice_instructions, priority)
-                if stop.kind not in _SERVED or not await self._serve(stop.kind):
+                if not await self._serve(stop.kind):
                     return stop
                 left = _less(left, self._core.progress - before)
         finally:
@@ -386,7 +382,7 @@ class Machine(HookMethods):
     async def _run_once(self, budget: Optional[int], slice_instructions: int, priority: int) -> StopReason:
         """One awaited run of the core, up to its first stop."""
         try:
-            stop = self._stop(await self._host.run(budget, slice_instructions, priority))
+            stop = self._stop(await self._core.run_async(budget, slice_instructions, priority))
         except asyncio.CancelledError:
             # The worker notices the cancellation at the end of its slice;
             # wait for that so the caller gets a machine it can inspect.
@@ -394,11 +390,29 @@ class Machine(HookMethods):
                 await asyncio.sleep(0.0005)
             self._collect_output()
             raise
-        except BaseException:
-            self._collect_output_after_error()
-            raise
         self._collect_output()
         return stop
+
+    def _serve_sync(self, kind: str) -> bool:
+        """Serve a stop of ``kind`` that Python handles (a syscall hook, a
+        device access or a page to fill) on this thread; True when the run
+        goes on, False when the stop is the caller's."""
+        if kind == "request":
+            self._host.serve_sync()
+        elif kind == "syscall":
+            self._serve_syscall_sync()
+        return kind in _SERVED
+
+    async def _serve(self, kind: str, report: bool = False) -> bool:
+        """`_serve_sync` for asynchronous runs: what a hook, device or page
+        handler returns is awaited when it is awaitable. ``report``: a
+        served syscall stops the next run right after it, for an event
+        stream."""
+        if kind == "request":
+            await self._host.serve()
+        elif kind == "syscall":
+            await self._serve_syscall(report)
+        return kind in _SERVED
 
     async def events(
         self,
@@ -426,7 +440,7 @@ class Machine(HookMethods):
             try:
                 self._trace_syscalls(syscalls)
                 before = self._core.progress
-                stop = self._stop(await self._host.run(budget, slice_instructions, priority))
+                stop = self._stop(await self._core.run_async(budget, slice_instructions, priority))
                 served = await self._serve(stop.kind, report=syscalls)
                 record = self._syscall_record() if syscalls else None
             finally:
@@ -517,13 +531,6 @@ class Machine(HookMethods):
         Unlike ``stats``, it can be read while the machine runs."""
         return self._core.progress
 
-    def _collect_output_after_error(self) -> None:
-        """Keep the guest's output up to an access whose device or page
-        fault handler raised (unless the run never started: the machine was
-        busy with another)."""
-        if not self._core.running:
-            self._collect_output()
-
     def _collect_output(self) -> None:
         for fd, spec, buf in ((1, self._stdout_spec, self._stdout), (2, self._stderr_spec, self._stderr)):
             if spec == "inherit":
@@ -558,8 +565,9 @@ class Machine(HookMethods):
         return self._core.stats()
 
 
-#: Stop kinds the run loops serve in Python (syscall hooks) and go on.
-_SERVED = frozenset(("syscall", "syscall_done"))
+#: Stop kinds the run loops serve in Python (syscall hooks, devices and
+#: pages from `vmjit.devices`) and go on.
+_SERVED = frozenset(("syscall", "syscall_done", "request"))
 
 
 def _less(budget: Optional[int], used: int) -> Optional[int]:
