@@ -5,11 +5,11 @@
 //! registers, fcsr, pc, memory, exit and retired count.
 
 use super::context::exit;
-use super::tests::{data, finish_in_interpreter, run_jit, Rng, CODE, DATA};
+use super::tests::{assert_same_exit, data, finish_in_interpreter, run_jit, Rng, CODE, DATA};
 use super::Jit;
 use crate::engine::block::Block;
 use crate::hart::Hart;
-use crate::interp::{run_block, BlockExit};
+use crate::interp::run_block;
 use crate::isa::{Inst, Op};
 use crate::mem::{Memory, Perms};
 
@@ -189,14 +189,7 @@ fn check(jit: &mut Jit, insts: &[Inst], h0: &Hart, m0: &mut Memory, hostile: boo
     if ej == exit::SLOW {
         (ej, nj, pending) = finish_in_interpreter(&mut hj, m0, &block, nj);
     }
-    match ei {
-        BlockExit::Continue => assert_eq!(ej, exit::RETURN, "{ctx}"),
-        BlockExit::Trap(e) => {
-            assert_eq!(ej, exit::FAULT, "{ctx}");
-            assert_eq!(pending, Some(e), "{ctx}");
-        }
-        BlockExit::FenceI => unreachable!(),
-    }
+    assert_same_exit(ei, ej, pending, ctx);
     assert_eq!(ni as u64, nj, "{ctx}: retired");
     assert_eq!(hi.x, hj.x, "{ctx}: x");
     for (k, (a, b)) in hi.f.iter().zip(hj.f.iter()).enumerate() {

@@ -152,6 +152,19 @@ pub(super) fn finish_in_interpreter(
     }
 }
 
+/// A compiled run ended as the interpreter's run of the same block did:
+/// returned normally, or faulted with the same exception.
+pub(super) fn assert_same_exit(ei: BlockExit, ej: u32, pending: Option<Exception>, ctx: &str) {
+    match ei {
+        BlockExit::Continue => assert_eq!(ej, exit::RETURN, "{ctx}"),
+        BlockExit::Trap(e) => {
+            assert_eq!(ej, exit::FAULT, "{ctx}");
+            assert_eq!(pending, Some(e), "{ctx}");
+        }
+        BlockExit::FenceI => unreachable!("no fence.i in generated blocks"),
+    }
+}
+
 pub(super) fn run_jit(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64) -> (u32, u64, Option<Exception>) {
     // Exactly one block's worth: the dispatcher cannot enter it again
     // when the block jumps back to its own start.
@@ -218,14 +231,7 @@ fn random_blocks_match_the_interpreter() {
         if ej == exit::SLOW {
             (ej, nj, pending) = finish_in_interpreter(&mut hj, &mut m0, &block, nj);
         }
-        match ei {
-            BlockExit::Continue => assert!(ej == exit::RETURN, "{ctx}: exit {ej}"),
-            BlockExit::Trap(e) => {
-                assert_eq!(ej, exit::FAULT, "{ctx}");
-                assert_eq!(pending, Some(e), "{ctx}");
-            }
-            BlockExit::FenceI => unreachable!(),
-        }
+        assert_same_exit(ei, ej, pending, &ctx);
         assert_eq!(ni as u64, nj, "{ctx}: retired");
         assert_eq!(hi.x, hj.x, "{ctx}: x");
         assert_eq!(hi.f, hj.f, "{ctx}: f");
