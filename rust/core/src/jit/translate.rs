@@ -484,12 +484,7 @@ impl Tx<'_, '_> {
 /// `build_chain_stub` made; `native_fma` tells whether the host has a
 /// fused multiply-add instruction.
 pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: CallConv, chain_stub: u64, native_fma: bool) {
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    b.seal_block(entry);
-    let ctx = b.block_params(entry)[0];
-    let hart = b.block_params(entry)[1];
+    let (ctx, hart) = enter_function(b);
     let (budget, entered) = (Variable::from_u32(0), Variable::from_u32(1));
     b.declare_var(budget, I64);
     b.declare_var(entered, I64);
@@ -790,24 +785,15 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
 /// Emit the dispatcher: run compiled blocks while the next pc's block is
 /// in the table and the budget covers it.
 pub fn build_dispatcher(b: &mut FunctionBuilder) {
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
+    let (ctx, hart) = enter_function(b);
     let head = b.create_block();
     let ret = b.create_block();
     b.append_block_param(ret, I32);
-    b.switch_to_block(entry);
-    b.seal_block(entry);
-    let ctx = b.block_params(entry)[0];
-    let hart = b.block_params(entry)[1];
     b.ins().jump(head, &[]);
 
     b.switch_to_block(head);
     let r_return = b.ins().iconst(I32, exit::RETURN as i64);
-    let pc = b.ins().load(I64, trusted(), hart, OFF_PC);
-    let table = b.ins().load(I64, trusted(), ctx, OFF_TABLE);
-    let e = table_entry(b, table, pc);
-    let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
-    let hit = b.ins().icmp(IntCC::Equal, tag, pc);
+    let (e, hit) = look_up_pc(b, ctx, hart);
     let found = b.create_block();
     b.ins().brif(hit, found, &[], ret, &[r_return.into()]);
     b.switch_to_block(found);
@@ -838,18 +824,9 @@ pub fn build_dispatcher(b: &mut FunctionBuilder) {
 /// covers it, charging it as the dispatcher would; otherwise it returns
 /// NEXT to the dispatcher.
 pub fn build_chain_stub(b: &mut FunctionBuilder) {
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    b.seal_block(entry);
-    let ctx = b.block_params(entry)[0];
-    let hart = b.block_params(entry)[1];
+    let (ctx, hart) = enter_function(b);
     let (out, found, go) = (b.create_block(), b.create_block(), b.create_block());
-    let pc = b.ins().load(I64, trusted(), hart, OFF_PC);
-    let table = b.ins().load(I64, trusted(), ctx, OFF_TABLE);
-    let e = table_entry(b, table, pc);
-    let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
-    let hit = b.ins().icmp(IntCC::Equal, tag, pc);
+    let (e, hit) = look_up_pc(b, ctx, hart);
     b.ins().brif(hit, found, &[], out, &[]);
 
     b.switch_to_block(found);
@@ -869,6 +846,24 @@ pub fn build_chain_stub(b: &mut FunctionBuilder) {
     b.seal_block(out);
     let r = b.ins().iconst(I32, exit::NEXT as i64);
     b.ins().return_(&[r]);
+}
+
+/// Start a function with the blocks' parameters: `(ctx, hart)`.
+fn enter_function(b: &mut FunctionBuilder) -> (Value, Value) {
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    (b.block_params(entry)[0], b.block_params(entry)[1])
+}
+
+/// The table entry of `hart.pc`, and whether it holds that pc.
+fn look_up_pc(b: &mut FunctionBuilder, ctx: Value, hart: Value) -> (Value, Value) {
+    let pc = b.ins().load(I64, trusted(), hart, OFF_PC);
+    let table = b.ins().load(I64, trusted(), ctx, OFF_TABLE);
+    let e = table_entry(b, table, pc);
+    let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
+    (e, b.ins().icmp(IntCC::Equal, tag, pc))
 }
 
 /// Enter the block of table entry `e`, whose `n` instructions `budget`
