@@ -5,32 +5,9 @@
  * after a fence must see the new mapping. The walk count the host reads
  * afterwards tells which leaves stayed cached (see system_programs.rs). */
 #include "common.h"
-#define V 1
-#define R 2
-#define W 4
-#define X 8
-#define G 32
-#define A 64
-#define D 128
-#define LEAF (V|R|W|A|D)
+#include "paging.h"
+#define RW_LEAF (V|R|W|A|D)
 #define VA 0x40000000
-
-/* table[index] = leaf or pointer to the page at label `to`. */
-.macro PTE table, index, to, flags
-    la a0, \table
-    li a1, \index
-    la a2, \to
-    li a3, \flags
-    call set_pte
-.endm
-
-/* satp of the space with root `root` and ASID `asid` into `reg`. */
-.macro SATP reg, root, asid
-    la \reg, \root
-    srli \reg, \reg, 12
-    li t6, (8 << 60) | (\asid << 44)
-    or \reg, \reg, t6
-.endm
 
 /* Fail with `code` unless the dword at VA holds `value`. */
 .macro EXPECT value, code
@@ -55,14 +32,14 @@ _start:
     li t0, 0x44
     la t1, page4
     sd t0, 0(t1)
-    PTE root1, 2, _start, V|R|W|X|G|A|D   /* RAM, global gigapage */
-    PTE root2, 2, _start, V|R|W|X|G|A|D
-    PTE root1, 1, mid1, V
-    PTE root2, 1, mid2, V
-    PTE mid1, 0, leaves1, V
-    PTE mid2, 0, leaves2, V
-    PTE leaves1, 0, page1, LEAF
-    PTE leaves2, 0, page2, LEAF
+    PTE_TO root1, 2, _start, V|R|W|X|G|A|D   /* RAM, global gigapage */
+    PTE_TO root2, 2, _start, V|R|W|X|G|A|D
+    PTE_TO root1, 1, mid1, V
+    PTE_TO root2, 1, mid2, V
+    PTE_TO mid1, 0, leaves1, V
+    PTE_TO mid2, 0, leaves2, V
+    PTE_TO leaves1, 0, page1, RW_LEAF
+    PTE_TO leaves2, 0, page2, RW_LEAF
     SATP s6, root1, 1
     SATP s7, root2, 2
     csrw satp, s6
@@ -86,7 +63,7 @@ s_code:
     EXPECT 0x22, 5
     /* By ASID: space 1 now maps page3 (walk 4); the global gigapage and
      * space 2's leaf stay. */
-    PTE leaves1, 0, page3, LEAF
+    PTE_TO leaves1, 0, page3, RW_LEAF
     li t1, 1
     sfence.vma zero, t1
     csrw satp, s6
@@ -94,8 +71,8 @@ s_code:
     csrw satp, s7
     EXPECT 0x22, 7
     /* By address, every ASID: both spaces remapped (walks 5 and 6). */
-    PTE leaves1, 0, page1, LEAF
-    PTE leaves2, 0, page4, LEAF
+    PTE_TO leaves1, 0, page1, RW_LEAF
+    PTE_TO leaves2, 0, page4, RW_LEAF
     li t1, VA
     sfence.vma t1, zero
     EXPECT 0x44, 8
@@ -103,7 +80,7 @@ s_code:
     EXPECT 0x11, 9
     /* By address and ASID (walk 7); fencing the global code page by
      * ASID keeps it. */
-    PTE leaves1, 0, page3, LEAF
+    PTE_TO leaves1, 0, page3, RW_LEAF
     li t1, VA
     li t2, 1
     sfence.vma t1, t2
@@ -111,19 +88,12 @@ s_code:
     la t1, s_code
     sfence.vma t1, t2
     /* Everything: the code gigapage (walk 8) and VA (walk 9). */
-    PTE leaves1, 0, page2, LEAF
+    PTE_TO leaves1, 0, page2, RW_LEAF
     sfence.vma
     EXPECT 0x22, 11
     PASS
 
-set_pte:
-    srli a2, a2, 12
-    slli a2, a2, 10
-    or a2, a2, a3
-    slli a1, a1, 3
-    add a0, a0, a1
-    sd a2, 0(a0)
-    ret
+    SET_PTE_FUNCTION
 
     M_HANDLER
     HTIF_WORDS

@@ -1,10 +1,11 @@
-/* Sv39 page tables for the test programs: PTE bits, a macro that writes
- * one entry and the function it calls, and entering S mode. */
+/* Sv39 page tables for the test programs: PTE bits, macros that write
+ * one entry and the function they call, and entering S mode. */
 #define V 1
 #define R 2
 #define W 4
 #define X 8
 #define U 16
+#define G 32
 #define A 64
 #define D 128
 #define SV39 (8 << 60)
@@ -17,6 +18,13 @@
     mv a2, \pa
     li a3, \flags
     call set_pte
+.endm
+
+/* table[index] = leaf or pointer to the page at label `to`. Clobbers t5,
+ * a0-a3 and ra. */
+.macro PTE_TO table, index, to, flags
+    la t5, \to
+    PTE \table, \index, t5, \flags
 .endm
 
 /* reg = the satp value of Sv39 with root table `table` and ASID `asid`. */
