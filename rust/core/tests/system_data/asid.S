@@ -43,13 +43,7 @@ _start:
     SATP s6, root1, 1
     SATP s7, root2, 2
     csrw satp, s6
-    li t0, 3 << 11
-    csrc mstatus, t0
-    li t0, 1 << 11
-    csrs mstatus, t0
-    la t0, s_code
-    csrw mepc, t0
-    mret
+    ENTER_S s_code
 
 s_code:
     /* Walks: the code gigapage (1), VA in space 1 (2), in space 2 (3). */

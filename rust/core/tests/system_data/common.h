@@ -1,5 +1,5 @@
-/* Shared by the bare-metal test programs: HTIF words, pass/fail reporting
- * and a machine-mode trap handler that records the trap.
+/* Shared by the bare-metal test programs: HTIF words, pass/fail reporting,
+ * a machine-mode trap handler that records the trap, and entering S mode.
  *
  * The handler stores mcause in s2, mtval in s3 and mepc in s4, then
  * resumes at s5 when it is non-zero (and clears it), else after the
@@ -85,6 +85,17 @@ m_handler:
 1:  addi s4, s4, 4
     csrw mepc, s4
     addi s4, s4, -4
+    mret
+.endm
+
+/* From M, continue at `label` in S mode. */
+.macro ENTER_S label
+    li t0, 3 << 11
+    csrc mstatus, t0
+    li t0, 1 << 11
+    csrs mstatus, t0
+    la t0, \label
+    csrw mepc, t0
     mret
 .endm
 

@@ -1,5 +1,5 @@
 /* Sv39 page tables for the test programs: PTE bits, macros that write
- * one entry and the function they call, and entering S mode. */
+ * one entry and the function they call. */
 #define V 1
 #define R 2
 #define W 4
@@ -41,17 +41,6 @@
     srli \reg, \reg, 12
     slli \reg, \reg, 10
     ori \reg, \reg, \flags
-.endm
-
-/* From M, continue at `label` in S mode. */
-.macro ENTER_S label
-    li t0, 3 << 11
-    csrc mstatus, t0
-    li t0, 1 << 11
-    csrs mstatus, t0
-    la t0, \label
-    csrw mepc, t0
-    mret
 .endm
 
 .macro SET_PTE_FUNCTION

@@ -115,13 +115,7 @@ _start:
     csrw stvec, t0
     la t0, m_handler
     csrw mtvec, t0
-    li t0, 3 << 11
-    csrc mstatus, t0
-    li t0, 1 << 11
-    csrs mstatus, t0
-    la t0, s_code
-    csrw mepc, t0
-    mret
+    ENTER_S s_code
 s_code:
     csrsi sstatus, 1 << 1
     li s2, -1
