@@ -5,7 +5,7 @@
 //! registers, fcsr, pc, memory, exit and retired count.
 
 use super::context::exit;
-use super::tests::{assert_same_exit, data, finish_in_interpreter, run_jit, Rng, CODE, DATA};
+use super::tests::{assert_same_exit, data, finish_in_interpreter, random_data, run_jit, Rng, CODE, DATA};
 use super::Jit;
 use crate::engine::block::Block;
 use crate::hart::Hart;
@@ -147,10 +147,7 @@ fn random_block(r: &mut Rng, ops: &[Op]) -> Vec<Inst> {
 }
 
 fn state(r: &mut Rng) -> (Hart, Memory) {
-    let mut mem = Memory::new();
-    mem.map(DATA, 0x1000, Perms::RW, "data").unwrap();
-    let bytes: Vec<u8> = (0..4096).map(|_| r.next() as u8).collect();
-    mem.poke(DATA, &bytes).unwrap();
+    let mem = random_data(r);
     let mut hart = Hart::new();
     hart.pc = CODE;
     for i in 1..8 {

@@ -101,11 +101,17 @@ fn random_block(r: &mut Rng) -> Vec<Inst> {
     v
 }
 
-fn state(r: &mut Rng) -> (Hart, Memory) {
+/// Memory with the data page mapped and filled with random bytes.
+pub(super) fn random_data(r: &mut Rng) -> Memory {
     let mut mem = Memory::new();
     mem.map(DATA, 0x1000, Perms::RW, "data").unwrap();
     let bytes: Vec<u8> = (0..4096).map(|_| r.next() as u8).collect();
     mem.poke(DATA, &bytes).unwrap();
+    mem
+}
+
+fn state(r: &mut Rng) -> (Hart, Memory) {
+    let mem = random_data(r);
     let mut hart = Hart::new();
     hart.pc = CODE;
     let special = [0, 1, u64::MAX, i64::MIN as u64, i32::MIN as u64, 0x8000_0000, 31, 63];
