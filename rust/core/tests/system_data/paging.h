@@ -1,5 +1,6 @@
-/* Sv39 page tables for the test programs: PTE bits, macros that write
- * one entry and the function they call. */
+/* Page tables for the test programs: PTE bits, macros that write one
+ * entry (at any level, Sv39 or Sv48) and the function they call, and Sv39
+ * satp values. */
 #define V 1
 #define R 2
 #define W 4

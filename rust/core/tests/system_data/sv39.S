@@ -4,23 +4,8 @@
  * encodings, non-canonical addresses, sfence.vma after a remap, and MPRV.
  * Faults go to M (not delegated) with the virtual address in mtval. */
 #include "common.h"
-#define V 1
-#define R 2
-#define W 4
-#define X 8
-#define U 16
-#define A 64
-#define D 128
+#include "paging.h"
 #define VA 0x40000000
-
-/* table[index] = leaf or pointer to the physical address in register pa. */
-.macro PTE table, index, pa, flags
-    la a0, \table
-    li a1, \index
-    mv a2, \pa
-    li a3, \flags
-    call set_pte
-.endm
 
     .section .text.init
     .globl _start
@@ -187,14 +172,7 @@ u_done:
     CHECK t1, 0x1111, 27                 /* U's load of its own page */
     PASS
 
-set_pte:
-    srli a2, a2, 12
-    slli a2, a2, 10
-    or a2, a2, a3
-    slli a1, a1, 3
-    add a0, a0, a1
-    sd a2, 0(a0)
-    ret
+    SET_PTE_FUNCTION
 
     M_HANDLER
 

@@ -2,21 +2,8 @@
  * RAM, a 4 KiB page, terapages (aligned, misaligned, and in the upper
  * half of the address space) and a non-canonical address. */
 #include "common.h"
-#define V 1
-#define R 2
-#define W 4
-#define X 8
-#define A 64
-#define D 128
+#include "paging.h"
 #define VA 0x40000000
-
-.macro PTE table, index, pa, flags
-    la a0, \table
-    li a1, \index
-    mv a2, \pa
-    li a3, \flags
-    call set_pte
-.endm
 
     .section .text.init
     .globl _start
@@ -79,14 +66,7 @@ load_unmapped:
     CHECK_TRAP 15, 0x4000000000, load_unmapped, 7
     PASS
 
-set_pte:
-    srli a2, a2, 12
-    slli a2, a2, 10
-    or a2, a2, a3
-    slli a1, a1, 3
-    add a0, a0, a1
-    sd a2, 0(a0)
-    ret
+    SET_PTE_FUNCTION
 
     M_HANDLER
 
