@@ -4,7 +4,9 @@ executor protocol with its fallback chain."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import os
 import time
 
 import pytest
@@ -99,6 +101,47 @@ async def test_cancelling_a_guest_blocked_in_a_sleep_is_prompt_and_resumable(gue
     stop = await m.run()
     assert (stop.kind, stop.exit_code) == ("exited", 0)
     assert m.stdout == b"asleep\nawake\n"
+
+
+@pytest.fixture
+def stdin_pipe():
+    """This process's descriptor 0 replaced by an empty pipe for the test;
+    yields the write end."""
+    read_end, write_end = os.pipe()
+    saved = os.dup(0)
+    os.dup2(read_end, 0)
+    os.close(read_end)
+    try:
+        yield write_end
+    finally:
+        os.dup2(saved, 0)
+        os.close(saved)
+        with contextlib.suppress(OSError):
+            os.close(write_end)
+
+
+@pytest.mark.asyncio
+async def test_cancelling_a_guest_blocked_reading_a_host_pipe_is_prompt_and_resumable(guest, stdin_pipe):
+    m = vmjit.Machine.linux(guest("upcase"), stdin="inherit", engine="interp")
+    task = asyncio.create_task(m.run())
+    # The guest reads the empty pipe in its first slice, on this thread:
+    # that read must move to a worker instead of blocking the loop.
+    await asyncio.sleep(0.2)
+    assert not task.done()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    t0 = time.perf_counter()
+    while m.running:
+        await asyncio.sleep(0.005)
+    assert time.perf_counter() - t0 < 0.5
+    # The read was abandoned without effect: pc at its ecall.
+    assert m.memory.read(m.regs.pc, 4) == (0x00000073).to_bytes(4, "little")
+    os.write(stdin_pipe, b"piped\n")
+    os.close(stdin_pipe)
+    stop = await m.run()
+    assert (stop.kind, stop.exit_code) == ("exited", 0)
+    assert (m.stdout, m.stderr) == (b"PIPED\n", b"upcase: 6 bytes\n")
 
 
 @pytest.mark.asyncio

@@ -70,6 +70,16 @@ pub fn read(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
     check_size(unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) })
 }
 
+/// A read that fails with EAGAIN instead of blocking, whatever the
+/// descriptor's own flags (RWF_NOWAIT). Descriptors that cannot do this
+/// (terminals, older kernels) fail with EOPNOTSUPP.
+pub fn read_nowait(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
+    let iov = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: buf.len() };
+    // SAFETY: one iovec over `buf`, valid for buf.len() bytes; offset -1
+    // reads at (and advances) the file position, like read.
+    check_size(unsafe { libc::preadv2(fd, &iov, 1, -1, libc::RWF_NOWAIT) })
+}
+
 pub fn write(fd: RawFd, buf: &[u8]) -> Result<usize, Errno> {
     // SAFETY: buf is valid for buf.len() bytes.
     check_size(unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) })

@@ -1,10 +1,11 @@
 //! Ending a guest's blocking wait from another thread.
 //!
-//! A guest blocked in the host (sleeping, polling, waiting for a child or
-//! a signal) holds its machine for as long as the wait lasts. The owner of
-//! the run asks it to stop with `request`: the wait ends at once and the
-//! syscall is abandoned without effect, to be issued again when the
-//! machine resumes (see `Errno::ERESTARTNOINTR`). Awaited runs use this
+//! A guest blocked in the host (sleeping, polling, reading an empty pipe
+//! or terminal, waiting for a child or a signal) holds its machine for as
+//! long as the wait lasts. The owner of the run asks it to stop with
+//! `request`: the wait ends at once and the syscall is abandoned without
+//! effect, to be issued again when the machine resumes (see
+//! `Errno::ERESTARTNOINTR`). Awaited runs use this
 //! when they are cancelled, and to keep their first slice, which runs on
 //! the event loop's thread, from ever blocking it.
 //!

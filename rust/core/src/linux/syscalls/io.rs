@@ -177,10 +177,7 @@ fn do_read(p: &mut Process, mem: &mut Memory, fd: u64, iovs: &[(u64, u64)], off:
     match &*file {
         OpenFile::Host(h) => {
             let plan = Plan::new(mem, iovs, Access::Write)?;
-            if off.is_none() && p.timer_armed() {
-                super::sigwait::wait_readable(p, h.raw())?;
-            }
-            read_host(h.raw(), mem, &plan, off)
+            read_host(p, h.raw(), mem, &plan, off)
         }
         OpenFile::Bytes { kind: MemKind::Proc(ProcFile::FdDir), .. } => Err(Errno::EISDIR),
         OpenFile::Bytes { data, pos, kind } => {
@@ -201,13 +198,14 @@ fn do_read(p: &mut Process, mem: &mut Memory, fd: u64, iovs: &[(u64, u64)], off:
     }
 }
 
-fn read_host(fd: i32, mem: &mut Memory, plan: &Plan, off: Option<i64>) -> SysResult {
+fn read_host(p: &mut Process, fd: i32, mem: &mut Memory, plan: &Plan, off: Option<i64>) -> SysResult {
     let mut buf = vec![0u8; (plan.total as usize).min(CHUNK)];
     let mut done = 0u64;
     loop {
         let want = ((plan.total - done) as usize).min(CHUNK);
         let r = match off {
             Some(o) => host::pread(fd, &mut buf[..want], o + done as i64),
+            None if done == 0 => read_interruptibly(p, fd, &mut buf[..want]),
             None => host::read(fd, &mut buf[..want]),
         };
         let n = match r {
@@ -224,6 +222,28 @@ fn read_host(fd: i32, mem: &mut Memory, plan: &Plan, off: Option<i64>) -> SysRes
         }
     }
     Ok(done)
+}
+
+/// Read from the position of `fd` (a pipe, a terminal, a socket or a
+/// file), waiting for data where the timer's signal or a request to stop
+/// the run can end the wait (sigwait::wait_readable), not inside the
+/// host's read. Data already there costs the one read: the first try
+/// cannot block. The read after the wait is an ordinary one: a file
+/// whose pages are not cached would fail RWF_NOWAIT again and again.
+fn read_interruptibly(p: &mut Process, fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
+    match host::read_nowait(fd, buf) {
+        Err(Errno::EAGAIN | Errno::EOPNOTSUPP) if !is_nonblocking(fd) => {
+            super::sigwait::wait_readable(p, fd)?;
+            host::read(fd, buf)
+        }
+        // A descriptor without RWF_NOWAIT that would not block anyway.
+        Err(Errno::EOPNOTSUPP) => host::read(fd, buf),
+        done => done,
+    }
+}
+
+fn is_nonblocking(fd: i32) -> bool {
+    host::fcntl_int(fd, libc::F_GETFL, 0).is_ok_and(|f| f & libc::O_NONBLOCK != 0)
 }
 
 fn is_regular(fd: i32) -> bool {

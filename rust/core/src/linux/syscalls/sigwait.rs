@@ -73,25 +73,18 @@ pub fn block(
     Ok(polled?.saturating_sub(woken as usize))
 }
 
-/// Before a read of host descriptor `fd` that may block (a pipe, a
-/// terminal) while the interval timer runs: wait for data or the timer,
-/// so that the timer's signal (or a request to stop the run) can end the
-/// wait. ERESTARTSYS when a signal can be acted on first. Without the
-/// timer the read blocks in the host as it is: polling first would cost
-/// every read two more host calls.
+/// Wait until host descriptor `fd` is readable, or the interval timer's
+/// signal can be acted on (ERESTARTSYS), or the run is asked to stop
+/// (ERESTARTNOINTR: the read is abandoned and issued again on resume).
 pub fn wait_readable(p: &mut Process, fd: i32) -> Result<(), Errno> {
-    let nonblocking = host::fcntl_int(fd, libc::F_GETFL, 0).is_ok_and(|f| f & libc::O_NONBLOCK != 0);
-    if nonblocking {
-        return Ok(());
-    }
     loop {
         p.poll_timer();
         if p.signals.deliverable() {
             return Err(Errno::ERESTARTSYS);
         }
-        let Some(deadline) = p.signals.timer.deadline else { return Ok(()) };
         let mut pfd = vec![libc::pollfd { fd, events: libc::POLLIN, revents: 0 }];
-        if block(p, &mut pfd, Some(deadline), None)? > 0 {
+        let timer = p.signals.timer.deadline;
+        if block(p, &mut pfd, timer, None)? > 0 {
             return Ok(());
         }
     }

@@ -96,3 +96,57 @@ fn a_requested_stop_ends_a_poll_on_an_empty_pipe() {
     let zero = put_timespec(&mut g, SCRATCH + 16, 0, 0);
     assert_eq!(g.call(nr::PPOLL, &[SCRATCH + 8, 1, zero, 0, 8]), 0);
 }
+
+/// A pipe made by the guest: (read end, write end).
+fn guest_pipe(g: &mut Guest, flags: u64) -> (u64, u64) {
+    assert_eq!(g.call(nr::PIPE2, &[SCRATCH, flags]), 0);
+    (g.peek_u32(SCRATCH) as u64, g.peek_u32(SCRATCH + 4) as u64)
+}
+
+#[test]
+fn a_requested_stop_abandons_a_read_of_an_empty_pipe_without_effect() {
+    let mut g = Guest::new();
+    let (read_end, write_end) = guest_pipe(&mut g, 0);
+    let buf = SCRATCH + 64;
+    let waker = request_after(&g, Duration::from_millis(50));
+    let t = Instant::now();
+    assert_eq!(g.outcome(nr::READ, &[read_end, buf, 16]), SyscallOutcome::Interrupted);
+    assert!(t.elapsed() < Duration::from_secs(10));
+    waker.join().unwrap();
+    // No result in a0 (still the descriptor), nothing read.
+    assert_eq!(g.hart.x[10], read_end);
+    g.p.interruption().clear();
+    g.poke(SCRATCH + 32, b"hi");
+    assert_eq!(g.call(nr::WRITE, &[write_end, SCRATCH + 32, 2]), 2);
+    assert_eq!(g.call(nr::READ, &[read_end, buf, 16]), 2);
+    assert_eq!(g.peek(buf, 2), b"hi");
+}
+
+#[test]
+fn a_read_with_data_waiting_runs_even_while_a_stop_is_requested() {
+    let mut g = Guest::new();
+    let (read_end, write_end) = guest_pipe(&mut g, 0);
+    g.poke(SCRATCH + 32, b"ready");
+    assert_eq!(g.call(nr::WRITE, &[write_end, SCRATCH + 32, 5]), 5);
+    g.p.interruption().refuse_waits();
+    assert_eq!(g.call(nr::READ, &[read_end, SCRATCH + 64, 16]), 5);
+    assert_eq!(g.peek(SCRATCH + 64, 5), b"ready");
+    // Empty again: this read would block, so it is abandoned.
+    assert_eq!(g.outcome(nr::READ, &[read_end, SCRATCH + 64, 16]), SyscallOutcome::Interrupted);
+}
+
+#[test]
+fn a_non_blocking_read_of_an_empty_pipe_still_fails_with_eagain() {
+    let mut g = Guest::new();
+    let o_nonblock = 0o4000;
+    let (read_end, _write_end) = guest_pipe(&mut g, o_nonblock);
+    assert_eq!(g.call(nr::READ, &[read_end, SCRATCH + 64, 16]), -11);
+}
+
+#[test]
+fn a_read_of_a_pipe_whose_writers_closed_returns_end_of_file() {
+    let mut g = Guest::new();
+    let (read_end, write_end) = guest_pipe(&mut g, 0);
+    assert_eq!(g.call(nr::CLOSE, &[write_end]), 0);
+    assert_eq!(g.call(nr::READ, &[read_end, SCRATCH + 64, 16]), 0);
+}
