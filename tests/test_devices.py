@@ -402,3 +402,41 @@ async def test_cancelled_while_a_device_is_awaited_the_machine_resumes() -> None
     assert m.regs.pc == FIRST_ACCESS
     gate.set()
     check_mmio_pass(m, await m.run(), device)
+
+
+class TicketDevice:
+    """Reads of offset 0 hand out tickets 1, 2, 3, ...; every access is
+    logged."""
+
+    def __init__(self) -> None:
+        self.next = 1
+        self.log: list = []
+
+    def read(self, offset: int, size: int) -> int:
+        self.log.append(("read", offset, size))
+        ticket, self.next = self.next, self.next + 1
+        return ticket
+
+    def write(self, offset: int, size: int, value: int) -> None:
+        self.log.append(("write", offset, size, value))
+
+
+def test_harts_take_turns_at_a_python_device() -> None:
+    logs = []
+    for engine in ENGINES:
+        device = TicketDevice()
+        m = vmjit.Machine.system(DATA / "smp_mmio.elf", memory="1M", engine=engine, harts=3)
+        m.map_mmio(DEV, 0x1000, device)
+        stop = m.run_sync(1_000_000)
+        assert (stop.kind, stop.exit_code) == ("exited", 0), stop.message
+        reported = {h: [e[3] for e in device.log if e[0] == "write" and e[1] == 64 + 8 * h] for h in range(3)}
+        # Nine tickets, each taken once, reported by the hart that took it,
+        # whose s3 is the sum of its own.
+        assert sorted(sum(reported.values(), [])) == list(range(1, 10))
+        for h in m.harts:
+            assert len(reported[h.id]) == 3
+            assert h.regs.x[19] == sum(reported[h.id])
+        # Turns interleave the harts' accesses.
+        assert reported[0] != [1, 2, 3], reported
+        logs.append(device.log)
+    assert all(log == logs[0] for log in logs[1:])

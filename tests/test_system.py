@@ -138,3 +138,59 @@ def test_cli_stats_show_the_second_level_tlb() -> None:
     assert r.returncode == 0, r.stderr
     assert b"page walks" in r.stderr
     assert re.search(rb"TLB level 2: +\d+ hits, 9 misses, 9 page walks", r.stderr), r.stderr
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_harts_each_have_registers(engine: str) -> None:
+    m = vmjit.Machine.system(DATA / "smp_count.elf", memory="16M", engine=engine, harts=4)
+    assert [h.id for h in m.harts] == [0, 1, 2, 3]
+    assert m.hart(2) is m.harts[2]
+    fdt = m.harts[0].regs.x[11]
+    for h in m.harts:
+        assert (h.regs.pc, h.regs.x[10], h.regs.x[11], h.instret) == (0x8000_0000, h.id, fdt, 0)
+    assert m.current_hart == 0
+    stop = m.run_sync(10_000_000)
+    assert (stop.kind, stop.exit_code) == ("exited", 0), stop.message
+    # Hart 0 reported the pass; the others sleep in wfi after their share.
+    assert m.current_hart == 0
+    assert m.regs.pc == m.harts[0].regs.pc == stop.pc
+    counts = [h.instret for h in m.harts]
+    assert all(n > 16_000 for n in counts), counts
+    assert m.stats["instructions"] == sum(counts)
+
+
+def test_hart_registers_are_writable_one_by_one() -> None:
+    m = vmjit.Machine.system(DATA / "htif_pass.elf", memory="16M", harts=2)
+    m.harts[1].regs.x[5] = 77
+    m.harts[1].regs.pc = 0x8000_0004
+    m.harts[1].regs.fcsr = 0x21
+    assert (m.harts[1].regs.x[5], m.harts[1].regs.pc, m.harts[1].regs.fcsr) == (77, 0x8000_0004, 0x21)
+    assert (m.harts[0].regs.x[5], m.regs.pc, m.regs.fcsr) == (0, 0x8000_0000, 0)
+    m.harts[1].regs.x[0] = 5
+    assert m.harts[1].regs.x[0] == 0
+    with pytest.raises(IndexError):
+        m.harts[2]
+
+
+def test_hart_counts_outside_the_board_are_refused() -> None:
+    with pytest.raises(ValueError):
+        vmjit.Machine.system(DATA / "htif_pass.elf", harts=0)
+    with pytest.raises(vmjit.VmError, match="9 harts"):
+        vmjit.Machine.system(DATA / "htif_pass.elf", harts=9)
+    with pytest.raises(TypeError):
+        vmjit.Machine.system(DATA / "htif_pass.elf", harts="2")  # type: ignore[arg-type]
+
+
+def test_cli_runs_a_board_with_harts() -> None:
+    def run(*args: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "vmjit", "run", *args]
+        return subprocess.run(cmd, capture_output=True, timeout=60)
+
+    r = run("--system", "--harts", "2", "--memory", "16M", str(DATA / "smp_ipi.elf"))
+    assert r.returncode == 0, r.stderr
+    r = run("--system", "--harts", "9", str(DATA / "htif_pass.elf"))
+    assert r.returncode == 126
+    assert b"9 harts" in r.stderr
+    r = run("--harts", "2", str(DATA / "htif_pass.elf"))
+    assert r.returncode == 2
+    assert b"--harts needs --system" in r.stderr

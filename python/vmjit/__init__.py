@@ -15,12 +15,13 @@ or drive a machine step by step::
 
 from vmjit._core import ElfError, EngineUnavailable, VmError, __version__
 from vmjit.hooks import SyscallCall, SyscallRecord, WatchHit
-from vmjit.machine import Event, Machine, Memory, Registers, RunResult, StopReason, run
+from vmjit.machine import Event, Hart, Machine, Memory, Registers, RunResult, StopReason, run
 
 __all__ = [
     "ElfError",
     "EngineUnavailable",
     "Event",
+    "Hart",
     "Machine",
     "Memory",
     "Registers",

@@ -60,7 +60,8 @@ def _cmd_run_system(args: argparse.Namespace) -> int:
         sys.stderr.write("vmjit: --system needs a PROGRAM\n")
         return 2
     try:
-        machine = Machine.system(program, memory=args.memory, stdout="inherit", engine=args.engine)
+        harts = 1 if args.harts is None else args.harts
+        machine = Machine.system(program, memory=args.memory, stdout="inherit", engine=args.engine, harts=harts)
     except OSError as e:
         sys.stderr.write(f"vmjit: cannot open {program}: {e.strerror}\n")
         return 127
@@ -86,6 +87,9 @@ def _cmd_run_system(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.system:
         return _cmd_run_system(args)
+    if args.harts is not None:
+        sys.stderr.write("vmjit: --harts needs --system\n")
+        return 2
     program = args.program
     if program is None:
         program = _demo_path()
@@ -159,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--system", action="store_true", help="boot PROGRAM on a bare-metal board (exit 0 on an HTIF pass)"
     )
     run.add_argument("--memory", default="128M", help="RAM of the --system board (default: 128M)")
+    run.add_argument("--harts", type=int, default=None, metavar="N", help="harts of the --system board (default: 1)")
     run.add_argument("program", nargs="?", help="the ELF executable (default: the bundled demo)")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the program")
     run.set_defaults(func=_cmd_run)

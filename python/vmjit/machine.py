@@ -122,30 +122,61 @@ def _reg_index(i: int) -> int:
 
 
 class Registers:
-    """The hart's registers: ``pc``, ``x[0..31]``, ``f[0..31]`` (raw bits), ``fcsr``."""
+    """A hart's registers: ``pc``, ``x[0..31]``, ``f[0..31]`` (raw bits), ``fcsr``.
 
-    def __init__(self, core: _core.Machine) -> None:
+    ``hart=None`` (``machine.regs``) follows the current hart, the one
+    that ran last; an index names one hart of a system-mode board."""
+
+    def __init__(self, core: _core.Machine, hart: Optional[int] = None) -> None:
         self._core = core
-        self.x = _RegisterFile(core.get_x, core.set_x)
-        self.f = _RegisterFile(core.get_f, core.set_f)
+        self._hart = hart
+        self.x = _RegisterFile(lambda i: core.get_x(i, hart), lambda i, v: core.set_x(i, v, hart))
+        self.f = _RegisterFile(lambda i: core.get_f(i, hart), lambda i, v: core.set_f(i, v, hart))
 
     @property
     def pc(self) -> int:
         """The program counter; setting it moves the guest."""
-        return self._core.pc
+        if self._hart is None:
+            return self._core.pc
+        return self._core.hart_pc(self._hart)
 
     @pc.setter
     def pc(self, value: int) -> None:
-        self._core.pc = value
+        if self._hart is None:
+            self._core.pc = value
+        else:
+            self._core.set_hart_pc(self._hart, value)
 
     @property
     def fcsr(self) -> int:
         """The floating-point control and status register (frm and fflags)."""
-        return self._core.fcsr
+        if self._hart is None:
+            return self._core.fcsr
+        return self._core.hart_fcsr(self._hart)
 
     @fcsr.setter
     def fcsr(self, value: int) -> None:
-        self._core.fcsr = value
+        if self._hart is None:
+            self._core.fcsr = value
+        else:
+            self._core.set_hart_fcsr(self._hart, value)
+
+
+class Hart:
+    """One hart of a machine: its ``id``, its ``regs`` and ``instret``, the
+    instructions it retired."""
+
+    def __init__(self, core: _core.Machine, hart: int) -> None:
+        self._core = core
+        self.id = hart
+        self.regs = Registers(core, hart)
+
+    @property
+    def instret(self) -> int:
+        return self._core.hart_instret(self.id)
+
+    def __repr__(self) -> str:
+        return f"<Hart {self.id} pc={self.regs.pc:#x}>"
 
 
 class Memory:
@@ -194,6 +225,7 @@ class Machine(HookMethods):
         self._stdout = bytearray()
         self._stderr = bytearray()
         self.regs = Registers(core)
+        self.harts = tuple(Hart(core, i) for i in range(core.hart_count()))
         self.memory = Memory(core)
         self._host = HostBus(core)
         # Set while a run, its hooks included, owns the machine.
@@ -281,15 +313,25 @@ class Machine(HookMethods):
         stdout: OutputSpec = None,
         engine: str = "auto",
         bootargs: Optional[str] = None,
+        harts: int = 1,
     ) -> "Machine":
-        """A system-mode machine: one hart starting in machine mode at the
-        entry of ``image`` (an ELF placed at its physical addresses, or a raw
-        binary loaded and entered at 0x8000_0000), with ``memory`` bytes of
+        """A system-mode machine: ``harts`` harts (1 to 8) starting in machine
+        mode at the entry of ``image`` (an ELF placed at its physical
+        addresses, or a raw binary loaded and entered at 0x8000_0000), with ``memory`` bytes of
         RAM at 0x8000_0000 (an int, or a string such as ``"64M"``), a CLINT,
         a PLIC, a 16550 UART (PLIC source 10) and, when the ELF defines
         ``tohost``, HTIF. At entry a0 is the hart id and a1 the address of a
         generated device tree describing the board, near the top of RAM;
         ``bootargs`` becomes its ``/chosen/bootargs``.
+
+        The harts share RAM and devices (the CLINT has an msip and an
+        mtimecmp per hart, the PLIC an M and an S context per hart) and take
+        turns on one thread, a fixed number of instructions each, so runs are
+        deterministic on every engine; mtime counts the instructions of all
+        harts. ``machine.harts[i].regs`` are hart i's registers;
+        ``machine.regs`` and a stop's ``pc`` are those of the current hart
+        (``machine.current_hart``: the one that ran last, hart 0 before any
+        run). ``max_instructions`` and ``stats`` count all harts together.
 
         The UART receives ``stdin``; the console (UART and HTIF output) is
         the machine's ``stdout``. An HTIF exit stops the run with kind
@@ -314,8 +356,21 @@ class Machine(HookMethods):
         if image is not None:
             with open(os.fspath(image), "rb") as f:
                 data = f.read()
-        core = _core.Machine.system(data, parse_size(memory), bytes(stdin), engine, bootargs)
+        if isinstance(harts, bool) or not isinstance(harts, int):
+            raise TypeError("harts must be an int")
+        if harts < 1:
+            raise ValueError(f"harts must be at least 1, not {harts}")
+        core = _core.Machine.system(data, parse_size(memory), bytes(stdin), engine, bootargs, harts)
         return cls(core, stdout, None)
+
+    @property
+    def current_hart(self) -> int:
+        """The hart that runs, or ran last: ``regs`` are its registers."""
+        return self._core.current_hart()
+
+    def hart(self, i: int) -> Hart:
+        """Hart ``i`` (``harts[i]``)."""
+        return self.harts[i]
 
     def run_sync(self, max_instructions: Optional[int] = None) -> StopReason:
         """Run until the guest exits or faults, reaches a breakpoint or a

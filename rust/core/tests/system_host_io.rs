@@ -18,7 +18,7 @@ fn image(file: &str) -> Vec<u8> {
 }
 
 fn machine(image: &[u8]) -> Machine {
-    Machine::system(image, SystemConfig { memory: 1 << 20, input: Vec::new(), bootargs: None }).expect("the image loads")
+    Machine::system(image, SystemConfig { memory: 1 << 20, harts: 1, input: Vec::new(), bootargs: None }).expect("the image loads")
 }
 
 /// A device with a counter register at 0 (its reads return the next

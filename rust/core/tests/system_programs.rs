@@ -68,7 +68,7 @@ fn image(file: &str) -> Vec<u8> {
 }
 
 fn machine(name: &str, input: &[u8]) -> Machine {
-    let config = SystemConfig { memory: 16 << 20, input: input.to_vec(), bootargs: None };
+    let config = SystemConfig { memory: 16 << 20, harts: 1, input: input.to_vec(), bootargs: None };
     Machine::system(&image(&format!("{name}.elf")), config).expect("the image loads")
 }
 

@@ -63,6 +63,12 @@ impl Machine {
     }
 }
 
+/// Hart `hart` of `m`, or its current hart for None.
+fn hart_of(m: &mut engine::Machine, hart: Option<usize>) -> PyResult<&mut vmjit_core::hart::Hart> {
+    let id = hart.unwrap_or_else(|| m.current_hart());
+    m.hart_at_mut(id).ok_or_else(|| PyIndexError::new_err(format!("no hart {id}")))
+}
+
 /// Lock a machine; a poisoned lock (a panic inside a run) is reported, not
 /// propagated as a panic.
 pub fn lock(m: &Mutex<engine::Machine>) -> PyResult<MutexGuard<'_, engine::Machine>> {
@@ -157,9 +163,10 @@ impl Machine {
     /// A system-mode machine (a board with `memory` bytes of RAM at
     /// 0x8000_0000) booting `image`, an ELF or a raw binary. The UART
     /// receives `stdin`; its output and HTIF's are fd 1 of `take_output`.
-    /// `bootargs` is the device tree's kernel command line.
+    /// `bootargs` is the device tree's kernel command line; `harts` the
+    /// number of harts sharing RAM and devices.
     #[staticmethod]
-    #[pyo3(signature = (image, memory, stdin, engine, bootargs=None))]
+    #[pyo3(signature = (image, memory, stdin, engine, bootargs=None, harts=1))]
     fn system(
         py: Python<'_>,
         image: Vec<u8>,
@@ -167,9 +174,10 @@ impl Machine {
         stdin: Vec<u8>,
         engine: String,
         bootargs: Option<String>,
+        harts: u32,
     ) -> PyResult<Machine> {
         let kind = engine_kind(&engine)?;
-        let config = SystemConfig { memory, input: stdin, bootargs };
+        let config = SystemConfig { memory, harts, input: stdin, bootargs };
         let inner = py
             .detach(|| {
                 let mut m = engine::Machine::system(&image, config)?;
@@ -279,27 +287,69 @@ impl Machine {
         Ok(())
     }
 
-    fn get_x(&self, i: usize) -> PyResult<u64> {
-        self.machine()?.hart.x.get(i).copied().ok_or_else(|| PyIndexError::new_err("x register index out of range"))
+    /// x[i] of hart `hart` (None: the current hart).
+    #[pyo3(signature = (i, hart=None))]
+    fn get_x(&self, i: usize, hart: Option<usize>) -> PyResult<u64> {
+        let mut m = self.machine()?;
+        hart_of(&mut m, hart)?.x.get(i).copied().ok_or_else(|| PyIndexError::new_err("x register index out of range"))
     }
 
     /// Write x[i]; writes to x0 are ignored, as in hardware.
-    fn set_x(&self, i: usize, v: u64) -> PyResult<()> {
+    #[pyo3(signature = (i, v, hart=None))]
+    fn set_x(&self, i: usize, v: u64, hart: Option<usize>) -> PyResult<()> {
         let mut m = self.machine()?;
-        let r = m.hart.x.get_mut(i).ok_or_else(|| PyIndexError::new_err("x register index out of range"))?;
+        let r = hart_of(&mut m, hart)?.x.get_mut(i).ok_or_else(|| PyIndexError::new_err("x register index out of range"))?;
         if i != 0 {
             *r = v;
         }
         Ok(())
     }
 
-    fn get_f(&self, i: usize) -> PyResult<u64> {
-        self.machine()?.hart.f.get(i).copied().ok_or_else(|| PyIndexError::new_err("f register index out of range"))
+    #[pyo3(signature = (i, hart=None))]
+    fn get_f(&self, i: usize, hart: Option<usize>) -> PyResult<u64> {
+        let mut m = self.machine()?;
+        hart_of(&mut m, hart)?.f.get(i).copied().ok_or_else(|| PyIndexError::new_err("f register index out of range"))
     }
 
-    fn set_f(&self, i: usize, v: u64) -> PyResult<()> {
-        *self.machine()?.hart.f.get_mut(i).ok_or_else(|| PyIndexError::new_err("f register index out of range"))? = v;
+    #[pyo3(signature = (i, v, hart=None))]
+    fn set_f(&self, i: usize, v: u64, hart: Option<usize>) -> PyResult<()> {
+        let mut m = self.machine()?;
+        *hart_of(&mut m, hart)?.f.get_mut(i).ok_or_else(|| PyIndexError::new_err("f register index out of range"))? = v;
         Ok(())
+    }
+
+    /// Harts of the machine (a Linux process has one).
+    fn hart_count(&self) -> PyResult<usize> {
+        Ok(self.machine()?.hart_count())
+    }
+
+    /// The hart that runs, or ran last: `pc`, `fcsr` and the registers
+    /// without a hart are its.
+    fn current_hart(&self) -> PyResult<usize> {
+        Ok(self.machine()?.current_hart())
+    }
+
+    fn hart_pc(&self, hart: usize) -> PyResult<u64> {
+        Ok(hart_of(&mut *self.machine()?, Some(hart))?.pc)
+    }
+
+    fn set_hart_pc(&self, hart: usize, pc: u64) -> PyResult<()> {
+        hart_of(&mut *self.machine()?, Some(hart))?.pc = pc;
+        Ok(())
+    }
+
+    fn hart_fcsr(&self, hart: usize) -> PyResult<u64> {
+        Ok(hart_of(&mut *self.machine()?, Some(hart))?.fcsr())
+    }
+
+    fn set_hart_fcsr(&self, hart: usize, v: u64) -> PyResult<()> {
+        hart_of(&mut *self.machine()?, Some(hart))?.set_fcsr(v);
+        Ok(())
+    }
+
+    /// Instructions hart `hart` retired.
+    fn hart_instret(&self, hart: usize) -> PyResult<u64> {
+        Ok(hart_of(&mut *self.machine()?, Some(hart))?.instret)
     }
 
     #[getter]

@@ -77,14 +77,15 @@ pub fn run_blocking(
         (Some(i), Waits::Refuse) => i.refuse_waits(),
         _ => {}
     }
-    let before = guard.hart.instret;
+    let before = guard.instructions_retired();
     let stop = catch_unwind(AssertUnwindSafe(|| guard.run(budget)));
     if let (Some(i), Waits::Refuse) = (&interruption, waits) {
         i.clear();
     }
     let stop = stop.map_err(|_| VmError::new_err("internal error while running the guest"))?;
-    progress.store(guard.hart.instret, Ordering::Release);
-    Ok((stop, guard.hart.instret - before))
+    let after = guard.instructions_retired();
+    progress.store(after, Ordering::Release);
+    Ok((stop, after - before))
 }
 
 /// Asks the guest's blocking wait, if any, to end when an awaited run is

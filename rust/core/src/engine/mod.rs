@@ -62,7 +62,7 @@ const TIMER_POLL_INSTRUCTIONS: u64 = 200_000;
 /// Execution statistics of one machine.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
-    /// Instructions retired, all tiers together.
+    /// Instructions retired, all tiers (and all harts) together.
     pub instructions: u64,
     /// Instructions retired by the interpreter (and ecalls).
     pub interp_instructions: u64,
@@ -90,6 +90,7 @@ pub struct Stats {
     pub blocks_invalidated: u64,
     pub block_lookups: u64,
     pub jump_cache_hits: u64,
+    /// TLB counters count the accesses of all harts.
     pub tlb_hits: u64,
     pub tlb_misses: u64,
     /// System mode: the second-level (ASID-tagged) TLB behind the
@@ -132,6 +133,8 @@ pub enum Environment {
 
 /// One RISC-V hart with its memory and the environment around it.
 pub struct Machine {
+    /// The running hart: a board with several keeps the others parked
+    /// (`hart_at` reaches each).
     pub hart: Hart,
     pub mem: Memory,
     pub env: Environment,
@@ -656,8 +659,8 @@ impl Machine {
         let c = &self.cache.stats;
         let j = self.jit.as_ref();
         Stats {
-            instructions: self.hart.instret,
-            interp_instructions: self.hart.instret.saturating_sub(self.jit_instructions),
+            instructions: self.instructions_retired(),
+            interp_instructions: self.instructions_retired().saturating_sub(self.jit_instructions),
             jit_instructions: self.jit_instructions,
             blocks_compiled: j.map_or(0, |j| j.stats.blocks_compiled),
             compile_time: j.map_or(Duration::ZERO, |j| j.stats.compile_time),

@@ -30,16 +30,26 @@
 //! alone takes them, and a guest retires the same instructions in the same
 //! order on either tier.
 //!
+//! Several harts take turns (system/harts.rs): the running hart is the
+//! machine's `hart`, and its turn is one more bound on the instructions a
+//! block may run, so turns end at the same instruction on every engine. A
+//! turn ends only at a point where nothing of the hart's is half done (no
+//! block compiled code left unfinished, no host request being replayed).
+//! The budget counts the instructions of all harts.
+//!
 //! A trap whose handler cannot be fetched traps again without retiring
 //! anything; hardware would spin there forever, but nothing can ever change
 //! (each trap lands on the same vector), so after `DEAD_TRAP_LOOP` traps in
 //! a row without a retired instruction the hart is reported halted rather
-//! than spinning outside the instruction budget.
+//! than spinning outside the instruction budget. On a board with other
+//! harts only that hart stops for good (on hardware it would spin while the
+//! others go on); the board halts once no hart can run.
 
 use super::block::BlockId;
 use super::{Compiled, EngineKind, Environment, Machine, StopReason};
-use crate::hart::Exception;
+use crate::hart::{Exception, Hart};
 use crate::interp::{self, BlockExit};
+use crate::system::csr::Csrs;
 use crate::system::{is_privileged, Board, Outcome, Trap};
 
 const DEAD_TRAP_LOOP: u32 = 64;
@@ -52,7 +62,8 @@ impl Machine {
         if self.board().is_none() {
             return StopReason::halted(self.hart.pc, "not a system-mode machine".into());
         }
-        let end = self.hart.instret.saturating_add(budget);
+        let end = self.instructions_retired().saturating_add(budget);
+        let mut limit = self.instret_limit(end);
         let mut idle_traps = 0;
         // Instructions left of a block compiled code left early.
         let mut unfinished = None;
@@ -62,11 +73,24 @@ impl Machine {
         loop {
             let before = self.hart.instret;
             self.invalidate_dirty_code();
-            self.follow_code_context();
-            let remaining = end.saturating_sub(self.hart.instret);
+            let mut remaining = limit.saturating_sub(self.hart.instret);
             if remaining == 0 {
-                return StopReason::budget(self.hart.pc);
+                let budget_left = end.saturating_sub(self.instructions_retired());
+                if budget_left == 0 {
+                    return StopReason::budget(self.hart.pc);
+                }
+                // The turn is over, unless something of it is half done:
+                // that outlives the turn, by its rest.
+                if unfinished.is_none() && self.mem.host_replay_pc() != Some(self.hart.pc) {
+                    if let Some(stop) = self.next_turn() {
+                        return stop;
+                    }
+                    limit = self.instret_limit(end);
+                    continue;
+                }
+                remaining = budget_left;
             }
+            self.follow_code_context();
             let replay = self.host_replay_due();
             let step = if replay {
                 unfinished = None;
@@ -100,7 +124,15 @@ impl Machine {
                 idle_traps += 1;
                 if idle_traps >= DEAD_TRAP_LOOP {
                     let message = format!("trap loop: the trap handler at pc {:#x} cannot be fetched", self.hart.pc);
-                    return StopReason::halted(self.hart.pc, message);
+                    if !board_of(&mut self.env).abandon_hart() {
+                        return StopReason::halted(self.hart.pc, message);
+                    }
+                    idle_traps = 0;
+                    if let Some(stop) = self.next_turn() {
+                        return stop;
+                    }
+                    limit = self.instret_limit(end);
+                    continue;
                 }
             }
             match outcome {
@@ -111,8 +143,81 @@ impl Machine {
                     return StopReason::exited(code, self.hart.pc);
                 }
                 Outcome::Halt(message) => return StopReason::halted(self.hart.pc, message),
+                Outcome::Yield => {
+                    if let Some(stop) = self.next_turn() {
+                        return stop;
+                    }
+                    limit = self.instret_limit(end);
+                }
             }
         }
+    }
+
+    /// The running hart's instret at which the loop must stop running it:
+    /// where the budget ending when all harts retired `end` instructions
+    /// runs out, or its turn ends, whichever comes first. Fixed while the
+    /// hart runs (the others retire nothing meanwhile), so the loop bounds
+    /// blocks by it as a lone hart's loop bounds them by the budget.
+    fn instret_limit(&mut self, end: u64) -> u64 {
+        let board = board_of(&mut self.env);
+        let own_end = end.saturating_sub(board.instructions(&self.hart)).saturating_add(self.hart.instret);
+        own_end.min(board.turn_end())
+    }
+
+    /// Give the turn to the next hart that can run; the stop if none can
+    /// ever run again.
+    fn next_turn(&mut self) -> Option<StopReason> {
+        match board_of(&mut self.env).next_turn(&mut self.hart, &mut self.mem) {
+            Outcome::Halt(message) => Some(StopReason::halted(self.hart.pc, message)),
+            _ => None,
+        }
+    }
+
+    /// Instructions retired by all harts (those of the machine's hart when
+    /// it is alone or not a board's).
+    #[inline]
+    pub fn instructions_retired(&self) -> u64 {
+        match &self.env {
+            Environment::System(board) => board.instructions(&self.hart),
+            Environment::Linux(_) => self.hart.instret,
+        }
+    }
+
+    /// Harts of the machine: a board's, or the one of a Linux process.
+    pub fn hart_count(&self) -> usize {
+        self.board().map_or(1, Board::hart_count)
+    }
+
+    /// The id of the hart that runs (or ran last): `hart` holds its state.
+    pub fn current_hart(&self) -> usize {
+        self.board().map_or(0, Board::current_hart)
+    }
+
+    /// The registers of hart `id`.
+    pub fn hart_at(&self, id: usize) -> Option<&Hart> {
+        if id == self.current_hart() {
+            return Some(&self.hart);
+        }
+        self.board()?.parked_hart(id).map(|(hart, _)| hart)
+    }
+
+    pub fn hart_at_mut(&mut self, id: usize) -> Option<&mut Hart> {
+        if id == self.current_hart() {
+            return Some(&mut self.hart);
+        }
+        match &mut self.env {
+            Environment::System(board) => board.parked_hart_mut(id),
+            Environment::Linux(_) => None,
+        }
+    }
+
+    /// The CSRs of hart `id` of a board.
+    pub fn csrs_at(&self, id: usize) -> Option<&Csrs> {
+        let board = self.board()?;
+        if id == board.current_hart() {
+            return Some(&board.csrs);
+        }
+        board.parked_hart(id).map(|(_, csrs)| csrs)
     }
 
     /// Make the active block cache that of the board's code context.

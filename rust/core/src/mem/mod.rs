@@ -40,7 +40,7 @@ pub use host_io::{HostReply, HostReplyError, HostRequest, MmioRangeError};
 pub use image::intern;
 pub use mmu::{Translation, TranslationMode};
 pub use region::{Backing, Perms, Region};
-pub use system::Mmio;
+pub use system::{HartMmu, Mmio};
 pub use walk_cache::Fence;
 pub use watch::{WatchHit, Watchpoint};
 use system::SystemBus;
@@ -174,6 +174,10 @@ pub struct Memory {
     /// Code pages written since the engine last asked.
     dirty_code_pages: Vec<u64>,
     tlb_stats: TlbStats,
+    /// Flushes the TLBs of every hart must take (a page became code or
+    /// watched, a mapping changed); a parked hart's TLBs older than the
+    /// current count are flushed when it comes back (`swap_hart_mmu`).
+    shared_flushes: u64,
     watchpoints: Watchpoints,
     /// System mode only: address translation and the devices of the
     /// physical map. None for Linux user mode, whose slow path never looks
@@ -242,6 +246,7 @@ impl Memory {
             code_pages: HashSet::new(),
             dirty_code_pages: Vec::new(),
             tlb_stats: TlbStats::default(),
+            shared_flushes: 0,
             watchpoints: Watchpoints::default(),
             system: None,
         }
@@ -465,6 +470,7 @@ impl Memory {
     /// (their permissions or contents are about to change).
     fn flush_tlb_range(&mut self, start: u64, len: u64) {
         let (first, last) = (start >> 12, (start + len) >> 12);
+        self.shared_flushes += 1;
         if last - first >= tlb::ENTRIES as u64 {
             self.read_tlb.flush_all();
             self.write_tlb.flush_all();

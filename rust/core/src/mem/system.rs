@@ -14,10 +14,17 @@
 //!
 //! Code pages are tracked by physical page: a virtual page may map different
 //! physical pages over time and several virtual pages one physical page.
+//!
+//! With several harts, the TLBs, the walk cache and the translation belong
+//! to the hart that runs: the board parks the others' in a `HartMmu` and
+//! swaps it in when their hart runs again. Flushes every hart must see (a
+//! page became code, so no hart may keep it in its write TLB) are counted,
+//! and a parked hart that missed some starts over with empty TLBs.
 
 use std::any::Any;
 
 use super::host_io::HostIo;
+use super::tlb::Tlb;
 use super::mmu::Translation;
 use super::walk_cache::{Fence, WalkCache};
 use super::{Access, FaultKind, MemFault, Memory, PAGE_MASK, PAGE_SIZE};
@@ -49,6 +56,37 @@ pub(super) struct SystemBus {
     watch_hit: bool,
     /// Ranges and RAM pages the host serves.
     pub(super) host: HostIo,
+}
+
+/// The address-translation state of a hart that is not running.
+pub struct HartMmu {
+    read_tlb: Tlb,
+    write_tlb: Tlb,
+    fetch_tlb: Tlb,
+    translation: Translation,
+    walk_cache: WalkCache,
+    /// `Memory::shared_flushes` when the TLBs were parked.
+    shared_flushes: u64,
+}
+
+impl HartMmu {
+    /// The state of a hart at reset: no translation, nothing cached.
+    pub fn new() -> Self {
+        HartMmu {
+            read_tlb: Tlb::new(),
+            write_tlb: Tlb::new(),
+            fetch_tlb: Tlb::new(),
+            translation: Translation::BARE,
+            walk_cache: WalkCache::new(),
+            shared_flushes: 0,
+        }
+    }
+}
+
+impl Default for HartMmu {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Where one page-sized piece of an access goes.
@@ -128,11 +166,28 @@ impl Memory {
         self.fetch_tlb.flush_all();
     }
 
+    /// Exchange the running hart's translation state with `parked`'s (a
+    /// system-mode board switching harts). The incoming TLBs are flushed
+    /// when a flush meant for every hart happened while they were parked.
+    pub fn swap_hart_mmu(&mut self, parked: &mut HartMmu) {
+        let Some(bus) = self.system.as_mut() else { return };
+        std::mem::swap(&mut self.read_tlb, &mut parked.read_tlb);
+        std::mem::swap(&mut self.write_tlb, &mut parked.write_tlb);
+        std::mem::swap(&mut self.fetch_tlb, &mut parked.fetch_tlb);
+        std::mem::swap(&mut bus.translation, &mut parked.translation);
+        std::mem::swap(&mut bus.walk_cache, &mut parked.walk_cache);
+        let incoming_flushes = std::mem::replace(&mut parked.shared_flushes, self.shared_flushes);
+        if incoming_flushes != self.shared_flushes {
+            self.flush_host_tlbs();
+        }
+    }
+
     /// Report stores to the 8-byte word at physical `addr` through
     /// `take_watch_hit`.
     pub fn watch_word(&mut self, addr: u64) {
         if let Some(bus) = self.system.as_mut() {
             bus.watch = Some(addr);
+            self.shared_flushes += 1;
             self.flush_host_tlbs();
         }
     }
@@ -327,7 +382,9 @@ impl Memory {
         // best guess left.
         let ppn = self.translate(addr, Access::Fetch, &t).unwrap_or(addr) >> 12;
         if self.code_pages.insert(ppn) {
-            // Any virtual alias of the page may sit in the write TLB.
+            // Any virtual alias of the page may sit in a write TLB, this
+            // hart's or a parked one's.
+            self.shared_flushes += 1;
             self.write_tlb.flush_all();
         }
         ppn

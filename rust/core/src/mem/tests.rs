@@ -244,3 +244,77 @@ fn watched_pages_stay_out_of_the_tlbs() {
     assert_eq!(m.read_cstr(string_at, 8).unwrap(), b"ok");
     assert_eq!(m.take_watchpoint_hit(), None);
 }
+
+/// A physical map with nothing but RAM.
+struct NoDevices;
+
+impl Mmio for NoDevices {
+    fn contains(&self, _: u64) -> bool {
+        false
+    }
+    fn overlaps(&self, _: u64, _: u64) -> bool {
+        false
+    }
+    fn read(&mut self, _: u64, _: usize) -> Option<u64> {
+        None
+    }
+    fn write(&mut self, _: u64, _: usize, _: u64) -> bool {
+        false
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+#[test]
+fn each_hart_keeps_its_own_tlbs_and_fences_only_them() {
+    const RAM: u64 = 0x8000_0000;
+    let mut mem = Memory::new();
+    mem.map(RAM, 16 * PAGE_SIZE, Perms::RWX, "ram").unwrap();
+    mem.enable_system(Box::new(NoDevices));
+    // A gigapage mapping virtual 0..1 GiB to RAM, readable and writable,
+    // accessed and dirty: the root table's first entry.
+    let root = RAM + PAGE_SIZE;
+    let pte: u64 = (RAM >> 12) << 10 | 0xcf;
+    mem.poke(root, &pte.to_le_bytes()).unwrap();
+    mem.poke(RAM + 0x2000, &42u64.to_le_bytes()).unwrap();
+    let sv39 = Translation { mode: TranslationMode::Sv39, root, asid: 1, fetch_privilege: 1, data_privilege: 1, ..Translation::BARE };
+    mem.set_translation(sv39);
+    assert_eq!(mem.read_u64(0x2000), Ok(42));
+    assert_eq!(mem.tlb_stats().walks, 1);
+
+    // Another hart walks for itself and fences everything of its own.
+    let mut parked = HartMmu::new();
+    mem.swap_hart_mmu(&mut parked);
+    mem.set_translation(sv39);
+    assert_eq!(mem.read_u64(0x2000), Ok(42));
+    assert_eq!(mem.tlb_stats().walks, 2);
+    mem.sfence(Fence { addr: None, asid: None });
+
+    // The first hart's translation survived the other's fence.
+    mem.swap_hart_mmu(&mut parked);
+    assert_eq!(mem.read_u64(0x2000), Ok(42));
+    assert_eq!(mem.tlb_stats().walks, 2);
+    mem.sfence(Fence { addr: None, asid: None });
+    assert_eq!(mem.read_u64(0x2000), Ok(42));
+    assert_eq!(mem.tlb_stats().walks, 3);
+}
+
+#[test]
+fn a_page_becoming_code_leaves_every_harts_write_tlb() {
+    const RAM: u64 = 0x8000_0000;
+    let mut mem = Memory::new();
+    mem.map(RAM, 4 * PAGE_SIZE, Perms::RWX, "ram").unwrap();
+    mem.enable_system(Box::new(NoDevices));
+    mem.write_u32(RAM, 1).unwrap();
+    assert!(mem.write_tlb.lookup(RAM, 4).is_some());
+    // The hart that wrote is parked; another decodes code in the page.
+    let mut parked = HartMmu::new();
+    mem.swap_hart_mmu(&mut parked);
+    let page = mem.mark_code_page(RAM);
+    mem.swap_hart_mmu(&mut parked);
+    // Back on the first hart, its store is noticed.
+    assert!(mem.write_tlb.lookup(RAM, 4).is_none());
+    mem.write_u32(RAM, 2).unwrap();
+    assert_eq!(mem.take_dirty_code_pages(), [page]);
+}

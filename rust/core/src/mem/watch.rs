@@ -74,6 +74,7 @@ impl Memory {
         let id = w.next_id;
         w.list.push(Watchpoint { id, start, end, read, write });
         let (first, last) = (start >> 12, (end - 1) >> 12);
+        self.shared_flushes += 1;
         if last - first >= tlb::ENTRIES as u64 {
             self.read_tlb.flush_all();
             self.write_tlb.flush_all();

@@ -1,5 +1,6 @@
 //! The core-local interruptor (SiFive CLINT layout, as on QEMU's virt
-//! board): msip, mtimecmp and mtime of hart 0.
+//! board): msip (a word per hart from offset 0), mtimecmp (a double word
+//! per hart from 0x4000) and the one mtime every hart shares.
 //!
 //! mtime is not a register here but a function of the hart's retired
 //! instructions (see `csr::INSTRUCTIONS_PER_TICK`), so runs are
@@ -16,8 +17,9 @@ const MTIMECMP: u64 = 0x4000;
 const MTIME: u64 = 0xbff8;
 
 pub struct Clint {
-    pub msip: bool,
-    pub mtimecmp: u64,
+    /// Per hart, indexed by hart id.
+    pub msip: Vec<bool>,
+    pub mtimecmp: Vec<u64>,
     /// mtime as of the current block, kept by the board.
     clock: Arc<AtomicU64>,
     /// A guest write to mtime, for the board to apply to its time offset.
@@ -41,29 +43,56 @@ fn merge(reg: u64, off: u64, size: usize, value: u64) -> u64 {
 }
 
 impl Clint {
-    pub fn new(clock: Arc<AtomicU64>) -> Self {
-        Clint { msip: false, mtimecmp: u64::MAX, clock, mtime_written: None }
+    /// The CLINT of a board with `harts` harts.
+    pub fn new(harts: usize, clock: Arc<AtomicU64>) -> Self {
+        Clint { msip: vec![false; harts], mtimecmp: vec![u64::MAX; harts], clock, mtime_written: None }
+    }
+
+    /// The hart whose msip word holds `off`, if that hart exists.
+    fn msip_hart(&self, off: u64) -> Option<usize> {
+        let hart = usize::try_from((off - MSIP) / 4).ok()?;
+        (off < MTIMECMP && hart < self.msip.len()).then_some(hart)
+    }
+
+    /// The hart whose mtimecmp holds `off` (the access of `size` bytes
+    /// staying inside the register), if that hart exists.
+    fn mtimecmp_hart(&self, off: u64, size: usize) -> Option<usize> {
+        let rel = off.checked_sub(MTIMECMP).filter(|_| off < MTIME)?;
+        let hart = usize::try_from(rel / 8).ok()?;
+        (rel % 8 + size as u64 <= 8 && hart < self.mtimecmp.len()).then_some(hart)
     }
 
     /// `off` is relative to `BASE`; accesses must stay within a register.
+    /// Registers of harts the board does not have read as zero.
     pub fn read(&self, off: u64, size: usize) -> Option<u64> {
+        if let Some(h) = self.msip_hart(off) {
+            return Some(slice(self.msip[h] as u64, (off - MSIP) % 4, size));
+        }
+        if let Some(h) = self.mtimecmp_hart(off, size) {
+            return Some(slice(self.mtimecmp[h], (off - MTIMECMP) % 8, size));
+        }
         match off {
-            MSIP..=0x3 => Some(slice(self.msip as u64, off - MSIP, size)),
-            MTIMECMP..=0x4007 if off - MTIMECMP + size as u64 <= 8 => Some(slice(self.mtimecmp, off - MTIMECMP, size)),
             MTIME..=0xbfff if off - MTIME + size as u64 <= 8 => {
                 Some(slice(self.clock.load(Ordering::Relaxed), off - MTIME, size))
             }
-            // Other harts' registers: this board has one hart.
             _ => Some(0),
         }
     }
 
+    /// Writes to registers of harts the board does not have are ignored.
     pub fn write(&mut self, off: u64, size: usize, value: u64) -> bool {
-        match off {
-            MSIP => self.msip = value & 1 != 0,
-            MTIMECMP..=0x4007 if off - MTIMECMP + size as u64 <= 8 => {
-                self.mtimecmp = merge(self.mtimecmp, off - MTIMECMP, size, value);
+        if let Some(h) = self.msip_hart(off) {
+            // Only bit 0 of the word's first byte is implemented.
+            if (off - MSIP) % 4 == 0 {
+                self.msip[h] = value & 1 != 0;
             }
+            return true;
+        }
+        if let Some(h) = self.mtimecmp_hart(off, size) {
+            self.mtimecmp[h] = merge(self.mtimecmp[h], (off - MTIMECMP) % 8, size, value);
+            return true;
+        }
+        match off {
             MTIME..=0xbfff if off - MTIME + size as u64 <= 8 => {
                 let v = merge(self.clock.load(Ordering::Relaxed), off - MTIME, size, value);
                 self.clock.store(v, Ordering::Relaxed);

@@ -67,7 +67,11 @@ const SIP_WRITABLE: u64 = 1 << irq::SSI;
 /// mip bits written by software; MSIP, MTIP and MEIP come from devices.
 const MIP_WRITABLE: u64 = irq::SUPERVISOR;
 /// One mtime tick per this many retired instructions: a 10 MHz timebase
-/// for a hart taken to run 100 million instructions per second.
+/// for a hart taken to run 100 million instructions per second. With
+/// several harts, mtime counts the instructions of all of them: harts take
+/// turns on one host thread, so the board's time advances with whichever
+/// runs, and N harts sharing work see time pass N times faster per hart
+/// than one hart alone would.
 pub const INSTRUCTIONS_PER_TICK: u64 = 10;
 /// The mtime rate the device tree announces (timebase-frequency).
 pub const TIMEBASE_FREQUENCY: u32 = 10_000_000;
@@ -102,8 +106,12 @@ pub struct Csrs {
     /// minstret = hart.instret + this (the engine's budget counts the
     /// hart's own counter, which guest writes must not move).
     pub instret_offset: u64,
-    /// mtime = hart.instret / INSTRUCTIONS_PER_TICK + this.
+    /// mtime = (hart.instret + time_base) / INSTRUCTIONS_PER_TICK + this.
+    /// Shared by all harts: the board hands it from hart to hart.
     pub time_offset: u64,
+    /// Instructions the other harts retired: time counts the instructions
+    /// of the whole board (set by the board when this hart starts to run).
+    pub time_base: u64,
     pub hartid: u64,
 }
 
@@ -133,6 +141,7 @@ impl Csrs {
             pmp: Pmp::default(),
             instret_offset: 0,
             time_offset: 0,
+            time_base: 0,
             hartid,
         }
     }
@@ -147,8 +156,13 @@ impl Csrs {
         self.mstatus | status::XLEN_FIELDS | sd
     }
 
+    /// Instructions all harts retired, this one included.
+    pub fn board_instructions(&self, hart: &Hart) -> u64 {
+        hart.instret.wrapping_add(self.time_base)
+    }
+
     pub fn mtime(&self, hart: &Hart) -> u64 {
-        (hart.instret / INSTRUCTIONS_PER_TICK).wrapping_add(self.time_offset)
+        (self.board_instructions(hart) / INSTRUCTIONS_PER_TICK).wrapping_add(self.time_offset)
     }
 
     /// The translation loads, stores and fetches use now.

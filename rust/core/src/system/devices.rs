@@ -19,9 +19,10 @@ pub struct Devices {
 }
 
 impl Devices {
-    /// `clock` is mtime, kept current by the board.
-    pub fn new(input: Vec<u8>, clock: Arc<AtomicU64>) -> Self {
-        Devices { clint: Clint::new(clock), plic: Plic::default(), uart: Uart::new(input), console: Vec::new() }
+    /// The devices of a board with `harts` harts; `clock` is mtime, kept
+    /// current by the board.
+    pub fn new(harts: usize, input: Vec<u8>, clock: Arc<AtomicU64>) -> Self {
+        Devices { clint: Clint::new(harts, clock), plic: Plic::new(harts), uart: Uart::new(input), console: Vec::new() }
     }
 
     /// Pass the UART's interrupt line to the PLIC; called after every UART

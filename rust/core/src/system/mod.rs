@@ -1,19 +1,21 @@
-//! System mode: a board with one RV64GC hart in M/S/U modes, RAM at
-//! 0x8000_0000, a CLINT, a PLIC, a 16550 UART and HTIF.
+//! System mode: a board with one or more RV64GC harts in M/S/U modes, RAM
+//! at 0x8000_0000, a CLINT, a PLIC, a 16550 UART and HTIF.
 //!
 //! The engine runs blocks as in user mode, interpreted or compiled; this
 //! module supplies what a board adds around them: the privileged
 //! instructions (the interpreter leaves them to the environment), traps and
 //! interrupts at block boundaries, address translation kept in step with
 //! the CSRs, the code context decoded blocks are kept by, and HTIF.
-//! At reset a0 holds the hart id and a1 the address of the generated
-//! device tree (see `fdt::place` for where it lies). Not yet here: PMP
-//! enforcement and more than one hart.
+//! At reset every hart starts at the image's entry in machine mode with a0
+//! holding its hart id and a1 the address of the generated device tree
+//! (see `fdt::place` for where it lies); software parks the harts it does
+//! not want. Harts take turns (harts.rs). Not yet here: PMP enforcement.
 
 mod clint;
 pub mod csr;
 mod devices;
 pub mod fdt;
+mod harts;
 mod htif;
 mod image;
 mod plic;
@@ -25,6 +27,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::hart::{Exception, Hart};
+pub use harts::{MAX_HARTS, QUANTUM};
+use harts::Harts;
 use crate::isa::{Inst, Op};
 use crate::mem::{Fence, Memory, Perms, Translation, TranslationMode};
 use csr::{irq, status, Csrs, PRIV_M, PRIV_S, PRIV_U};
@@ -41,6 +45,8 @@ pub const DEFAULT_MEMORY: u64 = 128 << 20;
 pub struct SystemConfig {
     /// RAM size in bytes (a multiple of 4 KiB).
     pub memory: u64,
+    /// Harts sharing RAM and devices, 1..=MAX_HARTS.
+    pub harts: u32,
     /// Bytes the UART receives.
     pub input: Vec<u8>,
     /// The kernel command line, /chosen/bootargs of the device tree.
@@ -49,7 +55,7 @@ pub struct SystemConfig {
 
 impl Default for SystemConfig {
     fn default() -> Self {
-        SystemConfig { memory: DEFAULT_MEMORY, input: Vec::new(), bootargs: None }
+        SystemConfig { memory: DEFAULT_MEMORY, harts: 1, input: Vec::new(), bootargs: None }
     }
 }
 
@@ -70,7 +76,10 @@ pub enum Outcome {
     FlushCode,
     /// The guest asked to stop (HTIF exit) with this code.
     Exit(u64),
-    /// Nothing can ever wake the hart (wfi with no interrupt source), or
+    /// The running hart waits for an interrupt: another hart takes the
+    /// turn (`next_turn`).
+    Yield,
+    /// Nothing can ever wake the harts (wfi with no interrupt source), or
     /// the guest asked for something this board cannot do.
     Halt(String),
 }
@@ -78,7 +87,9 @@ pub enum Outcome {
 /// The privileged state and the host-side devices of one board; the
 /// memory-mapped devices live in the machine's `Memory`.
 pub struct Board {
+    /// The CSRs of the running hart (`current_hart`).
     pub csrs: Csrs,
+    harts: Harts,
     htif: Option<Htif>,
     /// The translation last given to memory.
     translation: Translation,
@@ -97,10 +108,13 @@ pub struct Board {
 }
 
 impl Board {
-    /// Map RAM, load `image` and the device tree into it and point the
+    /// Map RAM, load `image` and the device tree into it and point every
     /// hart at the image's entry with a0 = hart id and a1 = the device
-    /// tree's address.
+    /// tree's address; `hart` is hart 0, which runs first.
     pub fn load(image: &[u8], config: &SystemConfig, mem: &mut Memory, hart: &mut Hart) -> Result<Board, SystemError> {
+        if config.harts == 0 || config.harts > MAX_HARTS {
+            return Err(SystemError::Config(format!("{} harts: a board has 1 to {MAX_HARTS}", config.harts)));
+        }
         let size = config.memory;
         if size == 0 || size % crate::mem::PAGE_SIZE != 0 {
             return Err(SystemError::Config(format!("memory size {size:#x} is not a positive multiple of 4 KiB")));
@@ -120,7 +134,7 @@ impl Board {
             mem.poke(p.addr, &p.data).map_err(|e| SystemError::Image(e.to_string()))?;
         }
         let image_end = image.pieces.iter().map(|p| p.addr + p.size).max().unwrap_or(RAM_BASE);
-        let blob = fdt::build(size, config.bootargs.as_deref())?;
+        let blob = fdt::build(size, config.harts, config.bootargs.as_deref())?;
         let fdt_size = blob.len() as u64;
         let fdt_addr = fdt::place(ram_end, image_end, fdt_size).ok_or_else(|| {
             SystemError::Image(format!("no room for the {fdt_size}-byte device tree in RAM after the image"))
@@ -133,7 +147,8 @@ impl Board {
             None => None,
         };
         let clock = Arc::new(AtomicU64::new(0));
-        mem.enable_system(Box::new(Devices::new(config.input.clone(), clock.clone())));
+        let devices = Devices::new(config.harts as usize, config.input.clone(), clock.clone());
+        mem.enable_system(Box::new(devices));
         if let Some(h) = &htif {
             mem.watch_word(h.tohost);
         }
@@ -143,6 +158,7 @@ impl Board {
         hart.x[11] = fdt_addr;
         Ok(Board {
             csrs,
+            harts: Harts::reset(config.harts, image.entry, fdt_addr),
             htif,
             translation: Translation::BARE,
             fdt_addr,
@@ -181,28 +197,16 @@ impl Board {
         self.timer_due = u64::MAX;
         let d = devices(mem)?;
         if let Some(v) = d.clint.mtime_written.take() {
-            self.csrs.time_offset = v.wrapping_sub(hart.instret / csr::INSTRUCTIONS_PER_TICK);
+            self.csrs.time_offset = v.wrapping_sub(self.csrs.board_instructions(hart) / csr::INSTRUCTIONS_PER_TICK);
         }
         let now = self.csrs.mtime(hart);
         self.clock.store(now, Ordering::Relaxed);
+        let id = self.harts.current;
         // Until then MTIP can only change through a CLINT access.
-        if now < d.clint.mtimecmp {
-            self.timer_due = d.clint.mtimecmp;
+        if now < d.clint.mtimecmp[id] {
+            self.timer_due = d.clint.mtimecmp[id];
         }
-        let mut lines = 0;
-        if d.clint.msip {
-            lines |= 1 << irq::MSI;
-        }
-        if now >= d.clint.mtimecmp {
-            lines |= 1 << irq::MTI;
-        }
-        if d.plic.interrupt(plic::CONTEXT_M) {
-            lines |= 1 << irq::MEI;
-        }
-        if d.plic.interrupt(plic::CONTEXT_S) {
-            lines |= 1 << irq::SEI;
-        }
-        self.csrs.mip_devices = lines;
+        self.csrs.mip_devices = device_lines(d, id, now);
         trap::pending_interrupt(&self.csrs)
     }
 
@@ -213,11 +217,12 @@ impl Board {
     /// boundary at which the interpreter would see the timer. Call it after
     /// `poll_interrupts`, which applies guest writes to mtime.
     pub fn instructions_until_timer(&mut self, hart: &Hart, mem: &mut Memory) -> Option<u64> {
-        let mtimecmp = devices(mem)?.clint.mtimecmp;
+        let mtimecmp = devices(mem)?.clint.mtimecmp[self.harts.current];
         let ticks = mtimecmp.checked_sub(self.csrs.mtime(hart)).filter(|&t| t > 0)?;
-        let tick = hart.instret / csr::INSTRUCTIONS_PER_TICK;
+        let retired = self.csrs.board_instructions(hart);
+        let tick = retired / csr::INSTRUCTIONS_PER_TICK;
         let fires = tick.checked_add(ticks)?.checked_mul(csr::INSTRUCTIONS_PER_TICK)?;
-        Some(fires - hart.instret)
+        Some(fires - retired)
     }
 
     /// Take `trap` at `hart.pc`.
@@ -305,15 +310,20 @@ impl Board {
     }
 
     /// wfi: resume at once if an enabled interrupt is pending (whatever the
-    /// global enables, privileged spec 3.3.3); else let time pass until the
-    /// timer fires; with no timer armed nothing can wake the hart.
+    /// global enables, privileged spec 3.3.3); else, alone, let time pass
+    /// until the timer fires (with no timer armed nothing can wake the
+    /// hart), and with other harts, give them the turn.
     fn wait(&mut self, hart: &Hart, mem: &mut Memory) -> Outcome {
         self.refresh_interrupts(hart, mem);
         if self.csrs.mip() & self.csrs.mie != 0 {
             return Outcome::Continue;
         }
+        if self.harts.count() > 1 {
+            self.harts.waiting[self.harts.current] = true;
+            return Outcome::Yield;
+        }
         let Some(d) = devices(mem) else { return Outcome::Continue };
-        let timer = d.clint.mtimecmp;
+        let timer = d.clint.mtimecmp[0];
         if self.csrs.mie & (1 << irq::MTI) != 0 && timer != u64::MAX {
             let now = self.csrs.mtime(hart);
             self.csrs.time_offset = self.csrs.time_offset.wrapping_add(timer.wrapping_sub(now));
@@ -359,6 +369,127 @@ impl Board {
         }
     }
 
+    /// Harts on the board.
+    pub fn hart_count(&self) -> usize {
+        self.harts.count()
+    }
+
+    /// The id of the hart that runs (or ran last).
+    pub fn current_hart(&self) -> usize {
+        self.harts.current
+    }
+
+    /// Instructions all harts retired; `hart` is the running one.
+    #[inline]
+    pub fn instructions(&self, hart: &Hart) -> u64 {
+        self.csrs.board_instructions(hart)
+    }
+
+    /// The running hart's instret at which its turn ends (never when it
+    /// is alone).
+    pub fn turn_end(&self) -> u64 {
+        self.harts.turn_end()
+    }
+
+    /// The registers and CSRs of parked hart `id` (None for the running
+    /// hart, whose registers are the machine's, or no such hart).
+    pub fn parked_hart(&self, id: usize) -> Option<(&Hart, &Csrs)> {
+        self.harts.parked(id)
+    }
+
+    pub fn parked_hart_mut(&mut self, id: usize) -> Option<&mut Hart> {
+        self.harts.parked_mut(id)
+    }
+
+    /// End the running hart's turn: the next hart in round-robin order
+    /// that is not waiting (or has an enabled interrupt pending now) runs.
+    /// When all wait, time jumps to the earliest timer one of them has
+    /// armed; with none armed, the board halts.
+    pub fn next_turn(&mut self, hart: &mut Hart, mem: &mut Memory) -> Outcome {
+        self.refresh_interrupts(hart, mem);
+        if let Some(to) = self.runnable_hart(hart, mem) {
+            self.run_hart(to, hart, mem);
+            return Outcome::Continue;
+        }
+        let Some(timer) = self.earliest_wake_timer(mem) else {
+            return Outcome::Halt(self.why_no_hart_runs());
+        };
+        let now = self.csrs.mtime(hart);
+        self.csrs.time_offset = self.csrs.time_offset.wrapping_add(timer.saturating_sub(now));
+        self.refresh_interrupts(hart, mem);
+        match self.runnable_hart(hart, mem) {
+            Some(to) => {
+                self.run_hart(to, hart, mem);
+                Outcome::Continue
+            }
+            None => Outcome::Halt(self.why_no_hart_runs()),
+        }
+    }
+
+    fn why_no_hart_runs(&self) -> String {
+        if self.harts.stuck.iter().any(|&s| s) {
+            "no hart can run: each is in wfi with no interrupt that can wake it, or in a trap loop".into()
+        } else {
+            "every hart is in wfi with no interrupt that can wake it".into()
+        }
+    }
+
+    /// Leave the running hart out for good (it is caught in a trap loop):
+    /// false when it is the board's only hart.
+    pub fn abandon_hart(&mut self) -> bool {
+        if self.harts.count() == 1 {
+            return false;
+        }
+        self.harts.stuck[self.harts.current] = true;
+        true
+    }
+
+    /// The hart to run next, if any can run.
+    fn runnable_hart(&mut self, hart: &Hart, mem: &mut Memory) -> Option<usize> {
+        let now = self.csrs.mtime(hart);
+        let d = devices(mem)?;
+        let (harts, csrs) = (&self.harts, &self.csrs);
+        harts.next_after_current(|id| {
+            if harts.stuck[id] {
+                return false;
+            }
+            if !harts.waiting[id] {
+                return true;
+            }
+            let c = if id == harts.current { csrs } else { &harts.parked[id].as_ref().expect("a parked hart").csrs };
+            (c.mip_soft | device_lines(d, id, now)) & c.mie != 0
+        })
+    }
+
+    /// The earliest mtimecmp of a waiting hart whose timer interrupt is
+    /// enabled (so that it wakes it).
+    fn earliest_wake_timer(&self, mem: &mut Memory) -> Option<u64> {
+        let d = devices(mem)?;
+        (0..self.harts.count())
+            .filter(|&id| !self.harts.stuck[id])
+            .filter(|&id| {
+                let c = if id == self.harts.current { Some(&self.csrs) } else { self.harts.parked(id).map(|p| p.1) };
+                c.is_some_and(|c| c.mie & (1 << irq::MTI) != 0)
+            })
+            .map(|id| d.clint.mtimecmp[id])
+            .filter(|&t| t != u64::MAX)
+            .min()
+    }
+
+    /// Make hart `to` run (it may be the running one, for a new turn).
+    fn run_hart(&mut self, to: usize, hart: &mut Hart, mem: &mut Memory) {
+        self.harts.waiting[to] = false;
+        if to == self.harts.current {
+            self.harts.turn_end = hart.instret.saturating_add(QUANTUM);
+            return;
+        }
+        self.harts.switch(to, hart, &mut self.csrs, mem);
+        let t = self.csrs.translation();
+        self.translation = t;
+        mem.set_translation(t);
+        self.interrupts_stale = true;
+    }
+
     /// The context decoded code is valid in now.
     #[inline]
     pub fn code_context(&self) -> CodeContext {
@@ -397,6 +528,24 @@ impl CodeContext {
             CodeContext(Some((t.mode, t.root, t.asid, t.fetch_privilege)))
         }
     }
+}
+
+/// The mip bits the devices drive for hart `id` at mtime `now`.
+fn device_lines(d: &Devices, id: usize, now: u64) -> u64 {
+    let mut lines = 0;
+    if d.clint.msip[id] {
+        lines |= 1 << irq::MSI;
+    }
+    if now >= d.clint.mtimecmp[id] {
+        lines |= 1 << irq::MTI;
+    }
+    if d.plic.interrupt(plic::context_m(id)) {
+        lines |= 1 << irq::MEI;
+    }
+    if d.plic.interrupt(plic::context_s(id)) {
+        lines |= 1 << irq::SEI;
+    }
+    lines
 }
 
 fn devices(mem: &mut Memory) -> Option<&mut Devices> {

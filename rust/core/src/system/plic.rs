@@ -1,7 +1,8 @@
 //! The platform-level interrupt controller (SiFive PLIC layout, as on
 //! QEMU's virt board): per-source priorities and pending bits, and for each
-//! context (hart 0 in M mode, then in S mode) an enable set, a priority
-//! threshold and a claim/complete register.
+//! context (each hart in M mode, then in S mode: context 2h and 2h+1 for
+//! hart h, the QEMU virt layout) an enable set, a priority threshold and a
+//! claim/complete register.
 //!
 //! Sources are level-triggered: a source's pending bit follows its line
 //! until the source is claimed; a claimed source stays quiet until its
@@ -11,10 +12,15 @@ pub const BASE: u64 = 0x0c00_0000;
 pub const SIZE: u64 = 0x400_0000;
 /// Sources 1..SOURCES (0 means "no interrupt"), as on QEMU's virt board.
 pub const SOURCES: u32 = 96;
-/// Context 0 is hart 0's M mode (MEIP), context 1 its S mode (SEIP).
-pub const CONTEXTS: usize = 2;
-pub const CONTEXT_M: usize = 0;
-pub const CONTEXT_S: usize = 1;
+/// The context of hart `hart`'s M mode (its MEIP line).
+pub const fn context_m(hart: usize) -> usize {
+    2 * hart
+}
+
+/// The context of hart `hart`'s S mode (its SEIP line).
+pub const fn context_s(hart: usize) -> usize {
+    2 * hart + 1
+}
 /// Priorities are 3 bits wide (0 = never interrupts), as on QEMU.
 const PRIORITY_MASK: u32 = 7;
 
@@ -37,21 +43,9 @@ pub struct Plic {
     pending: SourceSet,
     /// Claimed and not yet completed.
     in_service: SourceSet,
-    enable: [SourceSet; CONTEXTS],
-    threshold: [u32; CONTEXTS],
-}
-
-impl Default for Plic {
-    fn default() -> Self {
-        Plic {
-            priority: [0; SOURCES as usize],
-            level: 0,
-            pending: 0,
-            in_service: 0,
-            enable: [0; CONTEXTS],
-            threshold: [0; CONTEXTS],
-        }
-    }
+    /// Per context.
+    enable: Vec<SourceSet>,
+    threshold: Vec<u32>,
 }
 
 /// The 32 bits of `set` that register `word` shows.
@@ -65,6 +59,18 @@ fn with_word(set: SourceSet, word: u64, v: u32) -> SourceSet {
 }
 
 impl Plic {
+    /// The PLIC of a board with `harts` harts (two contexts each).
+    pub fn new(harts: usize) -> Self {
+        Plic {
+            priority: [0; SOURCES as usize],
+            level: 0,
+            pending: 0,
+            in_service: 0,
+            enable: vec![0; 2 * harts],
+            threshold: vec![0; 2 * harts],
+        }
+    }
+
     /// Report the level of source `src`'s interrupt line.
     pub fn set_line(&mut self, src: u32, high: bool) {
         let bit = (1 as SourceSet).checked_shl(src).unwrap_or(0) & VALID_SOURCES;
@@ -137,11 +143,11 @@ impl Plic {
                 w if w < WORDS => word_of(self.pending, w),
                 _ => 0,
             },
-            ENABLE_BASE..CONTEXT_BASE => match Self::enable_word(off) {
+            ENABLE_BASE..CONTEXT_BASE => match self.enable_word(off) {
                 Some((ctx, w)) => word_of(self.enable[ctx], w),
                 None => 0,
             },
-            _ => match Self::context_register(off) {
+            _ => match self.context_register(off) {
                 Some((ctx, 0)) => self.threshold[ctx],
                 Some((ctx, 4)) => self.claim(ctx),
                 _ => 0,
@@ -165,11 +171,11 @@ impl Plic {
             // Pending bits are read-only.
             PENDING_BASE..ENABLE_BASE => {}
             ENABLE_BASE..CONTEXT_BASE => {
-                if let Some((ctx, w)) = Self::enable_word(off) {
+                if let Some((ctx, w)) = self.enable_word(off) {
                     self.enable[ctx] = with_word(self.enable[ctx], w, v) & VALID_SOURCES;
                 }
             }
-            _ => match Self::context_register(off) {
+            _ => match self.context_register(off) {
                 Some((ctx, 0)) => self.threshold[ctx] = v & PRIORITY_MASK,
                 Some((ctx, 4)) => self.complete(ctx, v),
                 _ => {}
@@ -179,17 +185,17 @@ impl Plic {
     }
 
     /// (context, word) of an enable register.
-    fn enable_word(off: u64) -> Option<(usize, u64)> {
+    fn enable_word(&self, off: u64) -> Option<(usize, u64)> {
         let ctx = ((off - ENABLE_BASE) / ENABLE_STRIDE) as usize;
         let w = (off - ENABLE_BASE) % ENABLE_STRIDE / 4;
-        (ctx < CONTEXTS && w < WORDS).then_some((ctx, w))
+        (ctx < self.enable.len() && w < WORDS).then_some((ctx, w))
     }
 
     /// (context, offset in its block) of a threshold or claim register.
-    fn context_register(off: u64) -> Option<(usize, u64)> {
+    fn context_register(&self, off: u64) -> Option<(usize, u64)> {
         let rel = off.checked_sub(CONTEXT_BASE)?;
         let ctx = (rel / CONTEXT_STRIDE) as usize;
-        (ctx < CONTEXTS).then_some((ctx, rel % CONTEXT_STRIDE))
+        (ctx < self.threshold.len()).then_some((ctx, rel % CONTEXT_STRIDE))
     }
 }
 
@@ -204,7 +210,7 @@ mod tests {
     }
 
     fn plic_with_uart_enabled() -> Plic {
-        let mut p = Plic::default();
+        let mut p = Plic::new(1);
         assert!(p.write(4 * UART as u64, 4, 3));
         assert!(p.write(ENABLE_BASE, 4, 1 << UART));
         p
@@ -213,20 +219,20 @@ mod tests {
     #[test]
     fn level_line_claim_and_complete() {
         let mut p = plic_with_uart_enabled();
-        assert!(!p.interrupt(CONTEXT_M));
+        assert!(!p.interrupt(context_m(0)));
         p.set_line(UART, true);
         assert_eq!(p.read(PENDING_BASE, 4), Some(1 << UART));
-        assert!(p.interrupt(CONTEXT_M));
-        assert!(!p.interrupt(CONTEXT_S), "not enabled for S");
+        assert!(p.interrupt(context_m(0)));
+        assert!(!p.interrupt(context_s(0)), "not enabled for S");
         assert_eq!(p.read(claim_reg(0), 4), Some(UART as u64));
         // Claimed: quiet while in service, even with the line still high.
-        assert!(!p.interrupt(CONTEXT_M));
+        assert!(!p.interrupt(context_m(0)));
         p.set_line(UART, true);
         assert_eq!(p.read(claim_reg(0), 4), Some(0));
         assert!(p.write(claim_reg(0), 4, UART as u64));
-        assert!(p.interrupt(CONTEXT_M), "line still high after completion");
+        assert!(p.interrupt(context_m(0)), "line still high after completion");
         p.set_line(UART, false);
-        assert!(!p.interrupt(CONTEXT_M));
+        assert!(!p.interrupt(context_m(0)));
     }
 
     #[test]
@@ -237,7 +243,7 @@ mod tests {
         p.set_line(UART, true);
         p.set_line(5, true);
         assert!(p.write(CONTEXT_BASE, 4, 3));
-        assert!(!p.interrupt(CONTEXT_M), "priority 3 is not above threshold 3");
+        assert!(!p.interrupt(context_m(0)), "priority 3 is not above threshold 3");
         assert!(p.write(CONTEXT_BASE, 4, 2));
         assert!(p.write(4 * UART as u64, 4, 0xff));
         assert_eq!(p.read(4 * UART as u64, 4), Some(7), "3-bit priorities");
@@ -248,7 +254,7 @@ mod tests {
 
     #[test]
     fn bad_accesses_fault_and_source_zero_is_inert() {
-        let mut p = Plic::default();
+        let mut p = Plic::new(1);
         assert_eq!(p.read(0, 8), None);
         assert_eq!(p.read(2, 4), None);
         assert!(!p.write(CONTEXT_BASE, 1, 0));
