@@ -65,9 +65,6 @@ pub struct Jit {
     ctx: Context,
     fctx: FunctionBuilderContext,
     dispatch: DispatchFn,
-    /// Host address of the chain stub blocks tail-call to reach the next
-    /// block (translate::build_chain_stub).
-    chain_stub: u64,
     /// Instructions whose addresses compiled code holds (FP helper calls).
     keep: Vec<Box<[Inst]>>,
     pub code_limit: u64,
@@ -111,7 +108,6 @@ impl Jit {
             ctx: Context::new(),
             fctx: FunctionBuilderContext::new(),
             dispatch: unavailable_dispatch,
-            chain_stub: 0,
             keep: Vec::new(),
             code_limit,
             stats: JitStats::default(),
@@ -129,8 +125,7 @@ impl Jit {
         code_limit.saturating_add(BLOCK_HEADROOM).min(usize::MAX as u64 / 2) as usize
     }
 
-    /// Compile the dispatcher and the chain stub into the (empty) code
-    /// memory.
+    /// Compile the dispatcher into the (empty) code memory.
     fn install_dispatcher(&mut self) -> Result<(), Unavailable> {
         let sig = translate::dispatcher_signature(self.isa.default_call_conv());
         let (ptr, _) = self
@@ -139,10 +134,6 @@ impl Jit {
         // SAFETY: the function was built with exactly this signature
         // (dispatcher_signature) in the host's default calling convention.
         self.dispatch = unsafe { std::mem::transmute::<*const u8, DispatchFn>(ptr) };
-        let (stub, _) = self
-            .define(translate::block_signature(), translate::build_chain_stub)
-            .map_err(|e| Unavailable(format!("cannot compile the chain stub: {e}")))?;
-        self.chain_stub = stub as u64;
         Ok(())
     }
 
@@ -224,8 +215,7 @@ impl Jit {
         let native_fma = self.isa.has_native_fma();
         let r = {
             let views: Vec<(u64, &[Inst])> = kept.iter().map(|(pc, insts)| (*pc, &insts[..])).collect();
-            let stub = self.chain_stub;
-            self.define(sig, |b| translate::build(b, &views, cc, stub, native_fma))
+            self.define(sig, |b| translate::build(b, &views, cc, native_fma))
         };
         let dt = t0.elapsed();
         match r {

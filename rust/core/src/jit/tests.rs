@@ -353,3 +353,68 @@ fn a_region_of_an_untranslatable_block_is_refused() {
     assert_eq!(jit.compile_region(&[]), None);
     assert!(jit.compile_region(&[(CODE, &ok)]).is_some());
 }
+
+/// A loop of two blocks keeps its registers in host registers; a third
+/// block then stops at an access that leaves compiled code (a TLB miss to
+/// an unmapped page, an FP instruction with a reserved rounding mode that
+/// faults in the helper). Whatever the budget, the hart must then hold
+/// exactly the registers, pc and retired count of the interpreter running
+/// the same blocks up to that instruction, and the run must end in the
+/// same exception.
+#[test]
+fn exits_inside_a_region_leave_the_interpreters_state() {
+    let mut fadd_reserved_rm = inst(Op::FaddD, 1, 2, 3, 0, 4);
+    fadd_reserved_rm.rm = 5;
+    let stops = [inst(Op::Ld, 7, 9, 0, 0, 4), fadd_reserved_rm];
+    for stop in stops {
+        // a: x5 += 7; x1 -= 1; beq x1, x0, c     (CODE)
+        // b: x6 ^= x5; jal a                      (CODE + 12)
+        // c: x6 += x5 + 1; <stop>; x7 += 1        (CODE + 20)
+        let a = [inst(Op::Addi, 5, 5, 0, 7, 4), inst(Op::Addi, 1, 1, 0, -1, 4), inst(Op::Beq, 0, 1, 0, 8, 4)];
+        let b = [inst(Op::Xor, 6, 6, 5, 0, 4), inst(Op::Jal, 0, 0, 0, -16, 4)];
+        let c = [inst(Op::Addi, 6, 5, 0, 1, 4), stop, inst(Op::Addi, 7, 7, 0, 1, 4)];
+        let blocks: [(u64, &[Inst]); 3] = [(CODE, &a), (CODE + 12, &b), (CODE + 20, &c)];
+        let mut jit = Jit::new().unwrap();
+        let code = jit.compile_region(&blocks).unwrap();
+        let page = (CODE >> 12, CODE >> 12);
+        let interp: Vec<Block> =
+            blocks.iter().map(|&(start, insts)| Block { start, insts: insts.into(), pages: page, breakpoint: false }).collect();
+        for budget in [3, 5, 6, 20, 29, 30, 31, 32, 33, 34, 1000] {
+            let mut h0 = Hart::new();
+            h0.pc = CODE;
+            h0.x[1] = 6;
+            h0.x[5] = 0x1234;
+            h0.x[9] = 0x40_0000;
+            // The interpreter, block by block while the budget covers them.
+            let (mut hi, mut mi) = (h0.clone(), Memory::new());
+            let (mut ni, mut ei) = (0u64, BlockExit::Continue);
+            while let Some(block) = interp.iter().find(|b| b.start == hi.pc) {
+                if ni + block.insts.len() as u64 > budget {
+                    break;
+                }
+                let (e, k) = run_block(&mut hi, &mut mi, block, 64);
+                ni += k as u64;
+                ei = e;
+                if e != BlockExit::Continue {
+                    break;
+                }
+            }
+            let (mut hj, mut mj) = (h0.clone(), Memory::new());
+            let run = run_budget(&mut hj, &mut mj, &jit, code, a.len() as u64, budget);
+            let ctx = format!("{:?} budget {budget}", stop.op);
+            let mut retired = budget - run.budget_left;
+            let (mut ej, mut pending) = (run.exit, run.pending);
+            if ej == exit::SLOW {
+                // The run loop finishes the block in the interpreter.
+                let block = interp.iter().find(|b| b.start == CODE + 20).unwrap();
+                assert_eq!(hj.pc, CODE + 24, "{ctx}: pc of the slow exit");
+                let done = retired - 1;
+                (ej, retired, pending) = finish_in_interpreter(&mut hj, &mut mj, block, 1);
+                retired += done;
+            }
+            assert_same_exit(ei, ej, pending, &ctx);
+            assert_eq!(retired, ni, "{ctx}: retired");
+            assert_eq!((hi.x, hi.f, hi.pc), (hj.x, hj.f, hj.pc), "{ctx}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Translation of a region of decoded blocks into one Cranelift function
-//! `fn(ctx: *mut JitContext, hart: *mut Hart) -> u32` (an exit code).
+//! `fn(ctx: *mut JitContext, hart: *mut Hart, budget, entered) -> u32` (an
+//! exit code; see `block_signature`).
 //!
 //! A region is a hot block and the blocks of loops through it
 //! (engine::region picks them); the function is entered at the first. A
@@ -7,20 +8,25 @@
 //! charging the target's instructions to the budget exactly as chaining
 //! would, so loops run without leaving it.
 //!
-//! A block is straight-line code, so guest registers are tracked at
-//! translation time: each is loaded from the hart on first use in the
-//! block and kept as an SSA value. Writes go through to the hart at once,
-//! so the hart is always up to date and no exit (faulting accesses' side
-//! exits included) stores registers back: short live ranges keep register
-//! allocation, the bulk of compile time, cheap, and faults stay precise.
+//! Guest x registers live in Cranelift variables across the whole region.
+//! In a region that loops, those it reads (or may have written when a
+//! block starts) are loaded once on entry, and the loop keeps them in host
+//! registers instead of a store and a reload through the hart per block;
+//! otherwise each is loaded on first use. Every exit (to the
+//! next block, to the dispatcher, the side exits of a faulting or slow
+//! access, an ecall) first writes back the registers that may have changed
+//! (`dirty_at_entry` and those written so far in the block), so the hart
+//! then holds exactly what the interpreter would have: faults stay precise.
+//! A cold stub per side exit does the write-back, off the hot path.
 //!
 //! Block functions use the tail-call convention: a block that ends with
 //! the next pc known (any jump or branch, jalr included) leaving the
-//! region tail-calls the chain stub, which looks that pc up in the table
-//! and tail-calls the successor's code, charging its instructions as the
-//! dispatcher would. It returns to the dispatcher only
-//! when the successor has no code or the budget does not cover it; so a
-//! hot loop never leaves compiled code.
+//! region jumps to the function's chain exit, which looks that pc up in
+//! the table and tail-calls the successor's code, charging its
+//! instructions as the dispatcher would, with the budget and entry count
+//! passed in registers. It returns to the
+//! dispatcher only when the successor has no code or the budget does not
+//! cover it; so a hot loop never leaves compiled code.
 //!
 //! Memory accesses have only the inline TLB fast path (one compare and
 //! one load on a hit): on a miss (or a page-crossing access, a store to a
@@ -29,7 +35,9 @@
 //! TLB is large (mem::tlb), so misses are rare once it is warm.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{types, AbiParam, Block as CBlock, InstBuilder, MemFlags, Signature, Value};
+use cranelift_codegen::ir::{
+    types, AbiParam, Block as CBlock, InstBuilder, InstructionData, MemFlags, Opcode, Signature, Value, ValueDef,
+};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, Variable};
 
@@ -68,13 +76,22 @@ fn is_fp_csr(inst: &Inst) -> bool {
     matches!((inst.imm as u32 & 0xfff) as u16, csr::FFLAGS | csr::FRM | csr::FCSR)
 }
 
-/// Signature of block functions: tail calls chain them.
+/// Signature of block functions, `(ctx, hart, budget, entered) -> exit
+/// code`: tail calls chain them. `budget` and `entered` are the values of
+/// `JitContext::budget` and `::entered` with the block already charged and
+/// counted (passed in registers, not memory); a block stores both back into
+/// `ctx` whenever it returns.
 pub fn block_signature() -> Signature {
-    dispatcher_signature(CallConv::Tail)
+    let mut sig = Signature::new(CallConv::Tail);
+    for _ in 0..4 {
+        sig.params.push(AbiParam::new(I64));
+    }
+    sig.returns.push(AbiParam::new(I32));
+    sig
 }
 
 /// Signature of the dispatcher, called from Rust in the host convention
-/// `call_conv`: the same parameters and result as blocks.
+/// `call_conv`: `(ctx, hart) -> exit code`.
 pub fn dispatcher_signature(call_conv: CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
     sig.params.push(AbiParam::new(I64));
@@ -99,7 +116,19 @@ struct Tx<'a, 'b> {
     b: &'a mut FunctionBuilder<'b>,
     ctx: Value,
     hart: Value,
-    regs: [Option<Value>; 32],
+    /// Guest x registers written so far in the guest block being
+    /// translated (bit r for xr).
+    written: u32,
+    /// For each guest block of the region, the x registers that may hold
+    /// values the hart does not have yet when it starts (see `dirty_at_entry`).
+    dirty_in: Vec<u32>,
+    /// Index of the guest block being translated.
+    cur: usize,
+    /// x registers given their values on function entry.
+    entry_loaded: u32,
+    /// x registers loaded from the hart on first use in the guest block
+    /// being translated (not dirty: the hart has them).
+    loaded: u32,
     /// Instructions in the guest block being translated (charged on
     /// entry to it; side exits refund what did not run).
     n: u64,
@@ -135,24 +164,48 @@ impl Tx<'_, '_> {
         if r == 0 {
             return self.b.ins().iconst(I64, 0);
         }
-        if let Some(v) = self.regs[r as usize] {
+        let bit = 1 << r;
+        if (self.entry_loaded | self.written | self.loaded) & bit == 0 {
+            // Not dirty here (dirty registers are loaded on entry or
+            // written in this block): the hart holds its value.
+            let v = self.b.ins().load(I64, trusted(), self.hart, OFF_X + 8 * r as i32);
+            self.b.def_var(x_var(r), v);
+            self.loaded |= bit;
             return v;
         }
-        let v = self.b.ins().load(I64, trusted(), self.hart, OFF_X + 8 * r as i32);
-        self.regs[r as usize] = Some(v);
-        v
+        self.b.use_var(x_var(r))
     }
 
     fn set(&mut self, r: u8, v: Value) {
         if r != 0 {
-            self.regs[r as usize] = Some(v);
+            self.b.def_var(x_var(r), v);
+            self.written |= 1 << r;
+        }
+    }
+
+    /// The x registers whose values the hart may lack here.
+    fn dirty(&self) -> u32 {
+        self.dirty_in[self.cur] | self.written
+    }
+
+    /// Store the x registers the hart may lack: before any exit, and
+    /// before a helper that reads the hart.
+    fn write_back(&mut self) {
+        let mut dirty = self.dirty();
+        while dirty != 0 {
+            let r = dirty.trailing_zeros() as u8;
+            dirty &= dirty - 1;
+            let v = self.b.use_var(x_var(r));
             self.b.ins().store(trusted(), v, self.hart, OFF_X + 8 * r as i32);
         }
     }
 
-    /// Forget the cached value of `r` (a helper may have written it).
-    fn forget(&mut self, r: u8) {
-        self.regs[r as usize] = None;
+    /// Take `r`'s value from the hart again (a helper may have written it).
+    fn reload(&mut self, r: u8) {
+        if r != 0 {
+            let v = self.b.ins().load(I64, trusted(), self.hart, OFF_X + 8 * r as i32);
+            self.b.def_var(x_var(r), v);
+        }
     }
 
     /// Leave the guest block for the known next pc `pc`: straight to its
@@ -189,6 +242,7 @@ impl Tx<'_, '_> {
 
     /// Leave the block for the next pc `pcv`, through the chain exit.
     fn goto(&mut self, pcv: Value) {
+        self.write_back();
         let chain = self.chain_block();
         self.b.ins().jump(chain, &[pcv.into()]);
     }
@@ -203,21 +257,45 @@ impl Tx<'_, '_> {
         c
     }
 
-    /// Emit the chain exit: store the counters and the next pc, then
-    /// tail-call the chain stub at `stub` (see `build_chain_stub`). One
-    /// shared stub instead of the lookup in every function keeps each
-    /// function, and so its compile time, smaller.
-    fn emit_chain(&mut self, stub: u64) {
+    /// Emit the chain exit, the function's one way to the next pc outside
+    /// it (its parameter): tail-call that block's code when the table has
+    /// it and the budget covers it, charging it as the dispatcher would and
+    /// passing the counters in registers; else store the counters and the
+    /// pc and return to the dispatcher. The lookup is in every function,
+    /// not in one shared stub, so that the host predicts each function's
+    /// indirect jump on its own (a guest's interpreter dispatch, say).
+    fn emit_chain(&mut self) {
         let Some(c) = self.chain else { return };
         self.b.switch_to_block(c);
         self.b.seal_block(c);
         let pc = self.b.block_params(c)[0];
+        let table = self.b.ins().load(I64, trusted(), self.ctx, OFF_TABLE);
+        let e = table_entry(self.b, table, pc);
+        let tag = self.b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
+        let hit = self.b.ins().icmp(IntCC::Equal, tag, pc);
+        let (found, go, leave) = (self.b.create_block(), self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(hit, found, &[], leave, &[]);
+        self.b.switch_to_block(found);
+        self.b.seal_block(found);
+        let n = self.b.ins().load(I64, trusted(), e, OFF_ENTRY_N);
+        let budget = self.b.use_var(self.budget);
+        let enough = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, budget, n);
+        self.b.ins().brif(enough, go, &[], leave, &[]);
+        self.b.switch_to_block(go);
+        self.b.seal_block(go);
+        let left = self.b.ins().isub(budget, n);
+        let entered = self.b.use_var(self.entered);
+        let entered = self.b.ins().iadd_imm(entered, 1);
+        let code = self.b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
+        let sig = self.b.import_signature(block_signature());
+        self.b.ins().return_call_indirect(sig, code, &[self.ctx, self.hart, left, entered]);
+
+        self.b.switch_to_block(leave);
+        self.b.seal_block(leave);
         self.store_counters();
-        let b = &mut *self.b;
-        b.ins().store(trusted(), pc, self.hart, OFF_PC);
-        let f = b.ins().iconst(I64, stub as i64);
-        let sig = b.import_signature(block_signature());
-        b.ins().return_call_indirect(sig, f, &[self.ctx, self.hart]);
+        self.b.ins().store(trusted(), pc, self.hart, OFF_PC);
+        let r = self.b.ins().iconst(I32, exit::NEXT as i64);
+        self.b.ins().return_(&[r]);
     }
 
     fn exit(&mut self, code: u32, pc: u64) {
@@ -231,11 +309,25 @@ impl Tx<'_, '_> {
     /// at `pc` faulted); continue in `then` otherwise.
     fn check_fault(&mut self, i: usize, pc: u64, then: CBlock) {
         let f = self.b.ins().load(I64, trusted(), self.ctx, OFF_FAULT);
-        let fault = self.side_block(Side::Fault);
-        // `i` instructions retired: the rest of the block's charge goes back.
+        let stub = self.b.create_block();
+        self.b.ins().brif(f, stub, &[], then, &[]);
+        self.side_stub(stub, Side::Fault, i, pc);
+    }
+
+    /// Fill `stub`, the cold successor of the branch just emitted, to
+    /// leave instruction `i` at `pc` through the side exit `side`: it
+    /// writes back the registers dirty here and passes the exit its
+    /// constants, so neither burdens the hot path.
+    fn side_stub(&mut self, stub: CBlock, side: Side, i: usize, pc: u64) {
+        self.b.set_cold_block(stub);
+        self.b.switch_to_block(stub);
+        self.b.seal_block(stub);
+        self.write_back();
+        let exit = self.side_block(side);
         let pcv = self.b.ins().iconst(I64, pc as i64);
+        // `i` instructions retired: the rest of the block's charge goes back.
         let refund = self.b.ins().iconst(I64, (self.n - i as u64) as i64);
-        self.b.ins().brif(f, fault, &[pcv.into(), refund.into()], then, &[]);
+        self.b.ins().jump(exit, &[pcv.into(), refund.into()]);
     }
 
     /// The shared side exit `side` (parameters: pc, refund).
@@ -285,19 +377,35 @@ impl Tx<'_, '_> {
 
     /// Probe the TLB at `tlb_off` for `size` bytes at `addr`: (hit flag,
     /// the TLB entry, the offset in the page). See `tlb::Entry`.
+    ///
+    /// The entry is the slot of the first byte's page, the tag compared
+    /// that of the last byte's page: one compare covers both "this page is
+    /// cached" and "the access stays in it", because the next page's entry
+    /// lives in another slot.
     fn tlb_probe(&mut self, tlb_off: i32, addr: Value, size: u64) -> (Value, Value, Value) {
         let base = self.b.ins().load(I64, trusted(), self.ctx, tlb_off);
-        let vpn = self.b.ins().ushr_imm(addr, 12);
-        let idx = self.b.ins().band_imm(vpn, (tlb::ENTRIES - 1) as i64);
-        let idx = self.b.ins().ishl_imm(idx, 4);
+        let idx = self.b.ins().ushr_imm(addr, 12 - 4);
+        let idx = self.b.ins().band_imm(idx, ((tlb::ENTRIES - 1) << 4) as i64);
         let e = self.b.ins().iadd(base, idx);
         let tag = self.b.ins().load(I64, trusted(), e, 0);
-        let want = self.b.ins().bnot(vpn);
+        let last = if size > 1 { self.offset(addr, size as i64 - 1) } else { addr };
+        let last_vpn = self.b.ins().ushr_imm(last, 12);
+        let want = self.b.ins().bnot(last_vpn);
+        let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
         let off = self.b.ins().band_imm(addr, 0xfff);
-        let same = self.b.ins().icmp(IntCC::Equal, tag, want);
-        let fits = self.b.ins().icmp_imm(IntCC::UnsignedLessThanOrEqual, off, (4096 - size) as i64);
-        let hit = self.b.ins().band(same, fits);
         (hit, e, off)
+    }
+
+    /// `addr + k`, folded into `addr`'s own immediate when it is `base +
+    /// imm` (the optimiser that would fold it is off: compile time).
+    fn offset(&mut self, addr: Value, k: i64) -> Value {
+        let dfg = &self.b.func.dfg;
+        if let ValueDef::Result(inst, _) = dfg.value_def(addr) {
+            if let InstructionData::BinaryImm64 { opcode: Opcode::IaddImm, arg, imm } = dfg.insts[inst] {
+                return self.b.ins().iadd_imm(arg, imm.bits().wrapping_add(k));
+            }
+        }
+        self.b.ins().iadd_imm(addr, k)
     }
 
     /// Host address of `size` bytes at `addr` through the TLB at
@@ -318,10 +426,9 @@ impl Tx<'_, '_> {
     /// not run, the interpreter runs it (or raises its fault). Continue in
     /// the block `fast` otherwise.
     fn miss_exit(&mut self, i: usize, pc: u64, hit: Value, fast: CBlock) {
-        let slow = self.side_block(Side::Slow);
-        let pcv = self.b.ins().iconst(I64, pc as i64);
-        let refund = self.b.ins().iconst(I64, (self.n - i as u64) as i64);
-        self.b.ins().brif(hit, fast, &[], slow, &[pcv.into(), refund.into()]);
+        let slow = self.b.create_block();
+        self.b.ins().brif(hit, fast, &[], slow, &[]);
+        self.side_stub(slow, Side::Slow, i, pc);
         self.b.switch_to_block(fast);
         self.b.seal_block(fast);
     }
@@ -480,18 +587,32 @@ impl Tx<'_, '_> {
 /// Emit the body of the block function for the region `blocks` (start
 /// pc, instructions), entered at the first one. All instructions must be
 /// `supported`, and stay at their addresses while the code exists (FP
-/// helpers get them by address). `chain_stub` is the address of the code
-/// `build_chain_stub` made; `native_fma` tells whether the host has a
+/// helpers get them by address). `native_fma` tells whether the host has a
 /// fused multiply-add instruction.
-pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: CallConv, chain_stub: u64, native_fma: bool) {
-    let (ctx, hart) = enter_function(b);
+pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: CallConv, native_fma: bool) {
+    let params = enter_function(b);
+    let (ctx, hart) = (params[0], params[1]);
     let (budget, entered) = (Variable::from_u32(0), Variable::from_u32(1));
     b.declare_var(budget, I64);
     b.declare_var(entered, I64);
-    let v = b.ins().load(I64, trusted(), ctx, OFF_BUDGET);
-    b.def_var(budget, v);
-    let v = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
-    b.def_var(entered, v);
+    b.def_var(budget, params[2]);
+    b.def_var(entered, params[3]);
+    let (dirty_in, looping) = dirty_at_entry(blocks);
+    // Every register that may be dirty where a guest block starts is
+    // defined on function entry, and so, when the region loops, is every
+    // one an instruction may read: loaded once, not in every iteration.
+    // Otherwise registers are loaded on first use (`get`), which keeps
+    // straight-line regions as cheap to compile as single blocks.
+    let operands = blocks.iter().flat_map(|(_, insts)| insts.iter()).fold(0u32, |m, i| m | 1 << i.rs1 | 1 << i.rs2);
+    let dirty_anywhere = dirty_in.iter().fold(0, |m, d| m | d);
+    let entry_loaded = (if looping { operands | dirty_anywhere } else { dirty_anywhere }) & !1;
+    for r in 1..32u8 {
+        b.declare_var(x_var(r), I64);
+        if entry_loaded & 1 << r != 0 {
+            let v = b.ins().load(I64, trusted(), hart, OFF_X + 8 * r as i32);
+            b.def_var(x_var(r), v);
+        }
+    }
     let members: Vec<(u64, CBlock, u64)> =
         blocks.iter().map(|&(pc, insts)| (pc, b.create_block(), insts.len() as u64)).collect();
     b.ins().jump(members[0].1, &[]);
@@ -499,7 +620,11 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
         b,
         ctx,
         hart,
-        regs: [None; 32],
+        written: 0,
+        dirty_in,
+        cur: 0,
+        entry_loaded,
+        loaded: 0,
         n: 0,
         call_conv,
         chain: None,
@@ -512,16 +637,74 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
     for (k, &(start, insts)) in blocks.iter().enumerate() {
         let (_, host_block, n) = t.members[k];
         t.b.switch_to_block(host_block);
-        // Guest blocks are entered from several places: registers are
-        // loaded afresh in each (the hart is always up to date).
-        t.regs = [None; 32];
+        t.written = 0;
+        t.loaded = 0;
+        t.cur = k;
+        // Guest blocks are entered from several places: f registers are
+        // loaded afresh in each (they are written through to the hart).
         t.fp.forget_all();
         t.n = n;
         translate_insts(&mut t, start, insts);
     }
-    t.emit_chain(chain_stub);
+    t.emit_chain();
     t.emit_sides();
     t.b.seal_all_blocks();
+}
+
+/// The variable holding guest register x`r` (1..=31) in a region.
+fn x_var(r: u8) -> Variable {
+    Variable::from_u32(2 + r as u32)
+}
+
+/// For each guest block of a region, the x registers that may hold values
+/// not yet written back to the hart when it starts: those written by the
+/// blocks that can run before it inside the region. Only the first block
+/// is entered from outside, with the hart up to date. Also whether any
+/// block of the region jumps to one of them (the region loops).
+fn dirty_at_entry(blocks: &[(u64, &[Inst])]) -> (Vec<u32>, bool) {
+    let written: Vec<u32> = blocks
+        .iter()
+        .map(|(_, insts)| insts.iter().fold(0, |m, i| m | 1u32 << i.rd) & !1)
+        .collect();
+    let succ: Vec<Vec<usize>> = blocks
+        .iter()
+        .map(|&(start, insts)| {
+            known_exits(start, insts).into_iter().flatten().filter_map(|pc| blocks.iter().position(|b| b.0 == pc)).collect()
+        })
+        .collect();
+    let mut dirty = vec![0u32; blocks.len()];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for k in 0..blocks.len() {
+            let out = dirty[k] | written[k];
+            for &s in &succ[k] {
+                if dirty[s] | out != dirty[s] {
+                    dirty[s] |= out;
+                    changed = true;
+                }
+            }
+        }
+    }
+    (dirty, succ.iter().any(|s| !s.is_empty()))
+}
+
+/// The known next pcs the translation of the block at `start` leaves for
+/// (`translate_insts` ends at its first jump, branch or ecall).
+fn known_exits(start: u64, insts: &[Inst]) -> [Option<u64>; 2] {
+    use Op::*;
+    let mut pc = start;
+    for inst in insts {
+        let next = pc.wrapping_add(inst.len as u64);
+        let target = pc.wrapping_add(inst.imm as i64 as u64);
+        match inst.op {
+            Jal => return [Some(target), None],
+            Beq | Bne | Blt | Bge | Bltu | Bgeu => return [Some(target), Some(next)],
+            Jalr | Ecall => return [None, None],
+            _ => pc = next,
+        }
+    }
+    [Some(pc), None]
 }
 
 /// The instructions of `build`, ending at the block's last exit.
@@ -770,6 +953,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
                 let bud = t.b.ins().iadd_imm(bud, 1);
                 t.b.def_var(t.budget, bud);
                 t.store_counters();
+                t.write_back();
                 t.exit(exit::ECALL, pc);
                 return;
             }
@@ -785,7 +969,8 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
 /// Emit the dispatcher: run compiled blocks while the next pc's block is
 /// in the table and the budget covers it.
 pub fn build_dispatcher(b: &mut FunctionBuilder) {
-    let (ctx, hart) = enter_function(b);
+    let params = enter_function(b);
+    let (ctx, hart) = (params[0], params[1]);
     let head = b.create_block();
     let ret = b.create_block();
     b.append_block_param(ret, I32);
@@ -793,7 +978,11 @@ pub fn build_dispatcher(b: &mut FunctionBuilder) {
 
     b.switch_to_block(head);
     let r_return = b.ins().iconst(I32, exit::RETURN as i64);
-    let (e, hit) = look_up_pc(b, ctx, hart);
+    let pc = b.ins().load(I64, trusted(), hart, OFF_PC);
+    let table = b.ins().load(I64, trusted(), ctx, OFF_TABLE);
+    let e = table_entry(b, table, pc);
+    let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
+    let hit = b.ins().icmp(IntCC::Equal, tag, pc);
     let found = b.create_block();
     b.ins().brif(hit, found, &[], ret, &[r_return.into()]);
     b.switch_to_block(found);
@@ -805,9 +994,13 @@ pub fn build_dispatcher(b: &mut FunctionBuilder) {
     b.ins().brif(enough, run, &[], ret, &[r_return.into()]);
     b.switch_to_block(run);
     b.seal_block(run);
-    let code = charge_entry(b, ctx, e, budget, n);
+    // Blocks store both counters back into `ctx` whenever they return.
+    let left = b.ins().isub(budget, n);
+    let entered = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
+    let entered = b.ins().iadd_imm(entered, 1);
+    let code = b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
     let sig = b.import_signature(block_signature());
-    let call = b.ins().call_indirect(sig, code, &[ctx, hart]);
+    let call = b.ins().call_indirect(sig, code, &[ctx, hart, left, entered]);
     let r = b.inst_results(call)[0];
     b.ins().brif(r, ret, &[r.into()], head, &[]);
     b.seal_block(head);
@@ -818,63 +1011,13 @@ pub fn build_dispatcher(b: &mut FunctionBuilder) {
     b.ins().return_(&[r]);
 }
 
-/// Emit the chain stub, a function in the blocks' convention that blocks
-/// tail-call with `hart.pc` and `ctx.budget` up to date: it tail-calls the
-/// code of the block at `hart.pc` when the table has it and the budget
-/// covers it, charging it as the dispatcher would; otherwise it returns
-/// NEXT to the dispatcher.
-pub fn build_chain_stub(b: &mut FunctionBuilder) {
-    let (ctx, hart) = enter_function(b);
-    let (out, found, go) = (b.create_block(), b.create_block(), b.create_block());
-    let (e, hit) = look_up_pc(b, ctx, hart);
-    b.ins().brif(hit, found, &[], out, &[]);
-
-    b.switch_to_block(found);
-    b.seal_block(found);
-    let n = b.ins().load(I64, trusted(), e, OFF_ENTRY_N);
-    let budget = b.ins().load(I64, trusted(), ctx, OFF_BUDGET);
-    let enough = b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, budget, n);
-    b.ins().brif(enough, go, &[], out, &[]);
-
-    b.switch_to_block(go);
-    b.seal_block(go);
-    let code = charge_entry(b, ctx, e, budget, n);
-    let sig = b.import_signature(block_signature());
-    b.ins().return_call_indirect(sig, code, &[ctx, hart]);
-
-    b.switch_to_block(out);
-    b.seal_block(out);
-    let r = b.ins().iconst(I32, exit::NEXT as i64);
-    b.ins().return_(&[r]);
-}
-
-/// Start a function with the blocks' parameters: `(ctx, hart)`.
-fn enter_function(b: &mut FunctionBuilder) -> (Value, Value) {
+/// Start a function: its parameters.
+fn enter_function(b: &mut FunctionBuilder) -> Vec<Value> {
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
     b.seal_block(entry);
-    (b.block_params(entry)[0], b.block_params(entry)[1])
-}
-
-/// The table entry of `hart.pc`, and whether it holds that pc.
-fn look_up_pc(b: &mut FunctionBuilder, ctx: Value, hart: Value) -> (Value, Value) {
-    let pc = b.ins().load(I64, trusted(), hart, OFF_PC);
-    let table = b.ins().load(I64, trusted(), ctx, OFF_TABLE);
-    let e = table_entry(b, table, pc);
-    let tag = b.ins().load(I64, trusted(), e, OFF_ENTRY_PC);
-    (e, b.ins().icmp(IntCC::Equal, tag, pc))
-}
-
-/// Enter the block of table entry `e`, whose `n` instructions `budget`
-/// covers: charge them and count the entry in `ctx`; its code.
-fn charge_entry(b: &mut FunctionBuilder, ctx: Value, e: Value, budget: Value, n: Value) -> Value {
-    let left = b.ins().isub(budget, n);
-    b.ins().store(trusted(), left, ctx, OFF_BUDGET);
-    let entered = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
-    let entered = b.ins().iadd_imm(entered, 1);
-    b.ins().store(trusted(), entered, ctx, OFF_ENTERED);
-    b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE)
+    b.block_params(entry).to_vec()
 }
 
 /// Address of `pc`'s slot in the table at `table` (see `table_slot`).

@@ -30,7 +30,9 @@
 //! when NX is already set.
 //!
 //! Every f register, fflags and frm value loaded is kept for the rest of
-//! the block, like the x registers; writes go through to the hart at once.
+//! the block; writes go through to the hart at once (unlike x registers,
+//! which stay in variables until an exit: the helper gets them written
+//! back first).
 //! The fflags, frm and fcsr CSRs are read and written inline too.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
@@ -273,6 +275,8 @@ impl Tx<'_, '_> {
 
     /// The instruction through the helper alone.
     fn fp_by_helper(&mut self, i: usize, pc: u64, inst: &Inst) {
+        // The helper reads integer operands from the hart.
+        self.write_back();
         let p = self.b.ins().iconst(I64, inst as *const Inst as i64);
         let ctx = self.ctx;
         self.call_helper(helpers::fp as *const () as usize, &[I64, I64], I64, &[ctx, p]);
@@ -281,7 +285,7 @@ impl Tx<'_, '_> {
         self.b.switch_to_block(ok);
         self.b.seal_block(ok);
         // Only the destination and fflags can have changed.
-        self.forget(inst.rd);
+        self.reload(inst.rd);
         self.fp.f[inst.rd as usize] = None;
         self.fp.fflags = None;
     }
