@@ -63,6 +63,7 @@ impl Machine {
             let before = self.hart.instret;
             self.invalidate_dirty_code();
             self.follow_code_context();
+            self.install_finished_compiles();
             let remaining = end.saturating_sub(self.hart.instret);
             if remaining == 0 {
                 return StopReason::budget(self.hart.pc);

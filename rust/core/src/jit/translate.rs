@@ -117,6 +117,11 @@ struct Tx<'a, 'b> {
     /// enters without a round trip through memory.
     budget: Variable,
     entered: Variable,
+    /// Whether the counters live in `budget` and `entered`: only a region
+    /// that jumps between its blocks changes them before its exits, so
+    /// the others leave `ctx` alone (fewer values and live ranges to
+    /// compile) and a refund updates `ctx.budget` itself.
+    counters: bool,
     fp: fp::FpCache,
 }
 
@@ -181,6 +186,9 @@ impl Tx<'_, '_> {
 
     /// Store the budget and entry count kept in variables (before leaving).
     fn store_counters(&mut self) {
+        if !self.counters {
+            return;
+        }
         let budget = self.b.use_var(self.budget);
         self.b.ins().store(trusted(), budget, self.ctx, OFF_BUDGET);
         let entered = self.b.use_var(self.entered);
@@ -259,15 +267,26 @@ impl Tx<'_, '_> {
             self.b.switch_to_block(f);
             self.b.seal_block(f);
             let (pc, refund) = (self.b.block_params(f)[0], self.b.block_params(f)[1]);
-            let bud = self.b.use_var(self.budget);
-            let bud = self.b.ins().iadd(bud, refund);
-            self.b.def_var(self.budget, bud);
+            self.refund(refund);
             self.store_counters();
             let b = &mut *self.b;
             b.ins().store(trusted(), refund, self.ctx, OFF_LEFT);
             b.ins().store(trusted(), pc, self.hart, OFF_PC);
             let c = b.ins().iconst(I32, code as i64);
             b.ins().return_(&[c]);
+        }
+    }
+
+    /// Give `refund` instructions back to the budget.
+    fn refund(&mut self, refund: Value) {
+        if self.counters {
+            let bud = self.b.use_var(self.budget);
+            let bud = self.b.ins().iadd(bud, refund);
+            self.b.def_var(self.budget, bud);
+        } else {
+            let bud = self.b.ins().load(I64, trusted(), self.ctx, OFF_BUDGET);
+            let bud = self.b.ins().iadd(bud, refund);
+            self.b.ins().store(trusted(), bud, self.ctx, OFF_BUDGET);
         }
     }
 
@@ -488,10 +507,13 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
     let (budget, entered) = (Variable::from_u32(0), Variable::from_u32(1));
     b.declare_var(budget, I64);
     b.declare_var(entered, I64);
-    let v = b.ins().load(I64, trusted(), ctx, OFF_BUDGET);
-    b.def_var(budget, v);
-    let v = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
-    b.def_var(entered, v);
+    let counters = jumps_within(blocks);
+    if counters {
+        let v = b.ins().load(I64, trusted(), ctx, OFF_BUDGET);
+        b.def_var(budget, v);
+        let v = b.ins().load(I64, trusted(), ctx, OFF_ENTERED);
+        b.def_var(entered, v);
+    }
     let members: Vec<(u64, CBlock, u64)> =
         blocks.iter().map(|&(pc, insts)| (pc, b.create_block(), insts.len() as u64)).collect();
     b.ins().jump(members[0].1, &[]);
@@ -507,6 +529,7 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
         members,
         budget,
         entered,
+        counters,
         fp: fp::FpCache::new(native_fma),
     };
     for (k, &(start, insts)) in blocks.iter().enumerate() {
@@ -522,6 +545,17 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
     t.emit_chain(chain_stub);
     t.emit_sides();
     t.b.seal_all_blocks();
+}
+
+/// Whether the region jumps from block to block: the region picker keeps
+/// only blocks on loops through the head, so any region of several blocks
+/// does; a lone block does when it branches or jumps to its own start.
+fn jumps_within(blocks: &[(u64, &[Inst])]) -> bool {
+    let [(start, insts)] = blocks else { return true };
+    let Some((last, body)) = insts.split_last() else { return false };
+    let at = body.iter().fold(*start, |pc, i| pc.wrapping_add(i.len as u64));
+    let direct = matches!(last.op, Op::Jal | Op::Beq | Op::Bne | Op::Blt | Op::Bge | Op::Bltu | Op::Bgeu);
+    direct && at.wrapping_add(last.imm as i64 as u64) == *start
 }
 
 /// The instructions of `build`, ending at the block's last exit.
@@ -766,9 +800,8 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
             }
             Ecall => {
                 // The run loop retires the ecall: refund its charge.
-                let bud = t.b.use_var(t.budget);
-                let bud = t.b.ins().iadd_imm(bud, 1);
-                t.b.def_var(t.budget, bud);
+                let one = t.b.ins().iconst(I64, 1);
+                t.refund(one);
                 t.store_counters();
                 t.exit(exit::ECALL, pc);
                 return;
