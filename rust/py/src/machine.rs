@@ -452,6 +452,7 @@ impl Machine {
         d.set_item("jit_instructions", s.jit_instructions)?;
         d.set_item("blocks_compiled", s.blocks_compiled)?;
         d.set_item("blocks_unsupported", s.blocks_unsupported)?;
+        d.set_item("compiles_discarded", s.compiles_discarded)?;
         d.set_item("compile_time", s.compile_time.as_secs_f64())?;
         d.set_item("compile_time_median", s.compile_time_median.as_secs_f64())?;
         d.set_item("code_bytes", s.code_bytes)?;

@@ -96,6 +96,11 @@ pub enum Tier {
     Interp(u32),
     /// Compiled: host address of its function.
     Compiled(u64),
+    /// Hot, its region handed to the background compiler under this
+    /// ticket; interpreted until the code is installed. Whatever drops the
+    /// block or its code also drops this state, so a result whose block no
+    /// longer says `Queued` with its ticket is stale.
+    Queued(u64),
     /// The JIT cannot translate it: always interpreted.
     Unsupported,
 }
@@ -335,10 +340,13 @@ impl BlockCache {
         let ids: Vec<BlockId> = pages.iter().filter_map(|vpn| self.by_page.get(vpn)).flatten().copied().collect();
         for id in ids {
             let Some(start) = self.blocks[id as usize].as_ref().map(|b| b.start) else { continue };
-            if let Tier::Compiled(_) = self.tiers[id as usize] {
-                self.forget_code(id, start);
-                self.tiers[id as usize] = Tier::Interp(0);
+            match self.tiers[id as usize] {
+                Tier::Compiled(_) => self.forget_code(id, start),
+                // A region being compiled may run across the new breakpoint.
+                Tier::Queued(_) => {}
+                _ => continue,
             }
+            self.tiers[id as usize] = Tier::Interp(0);
         }
     }
 
@@ -359,6 +367,12 @@ impl BlockCache {
     #[inline(always)]
     pub fn tier(&self, id: BlockId) -> Tier {
         self.tiers[id as usize]
+    }
+
+    /// The tier of block `id`, None when no block has that id (any more).
+    pub fn live_tier(&self, id: BlockId) -> Option<Tier> {
+        self.blocks.get(id as usize)?.as_ref()?;
+        self.tiers.get(id as usize).copied()
     }
 
     #[inline(always)]
@@ -383,16 +397,29 @@ impl BlockCache {
         self.jit_table.as_ptr()
     }
 
-    /// Forget all compiled code (before the JIT frees its memory): blocks
-    /// go back to the interpreter and count towards compiling again.
+    /// Forget all compiled code (before the JIT frees its memory), and
+    /// the compiles still pending: blocks go back to the interpreter and
+    /// count towards compiling again.
     pub fn drop_code(&mut self) {
         for t in self.tiers.iter_mut() {
-            if let Tier::Compiled(_) = t {
-                self.stats.code_invalidated += 1;
+            match t {
+                Tier::Compiled(_) => self.stats.code_invalidated += 1,
+                Tier::Queued(_) => {}
+                _ => continue,
+            }
+            *t = Tier::Interp(0);
+        }
+        self.jit_table.fill(JitEntry::EMPTY);
+    }
+
+    /// Forget the compiles still pending (their results will be thrown
+    /// away): those blocks count towards compiling again.
+    pub fn forget_queued(&mut self) {
+        for t in self.tiers.iter_mut() {
+            if let Tier::Queued(_) = t {
                 *t = Tier::Interp(0);
             }
         }
-        self.jit_table.fill(JitEntry::EMPTY);
     }
 
     pub fn len(&self) -> usize {

@@ -48,6 +48,8 @@ impl Contexts {
             None => BlockCache::new(),
         };
         let mut outgoing = std::mem::replace(cache, incoming);
+        // Compiled code is installed only into the active cache.
+        outgoing.forget_queued();
         let counted = std::mem::take(&mut outgoing.stats);
         let own = std::mem::replace(&mut cache.stats, counted);
         cache.stats.absorb(own);

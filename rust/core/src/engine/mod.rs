@@ -14,6 +14,7 @@ use crate::interp::{self, BlockExit};
 use crate::linux::{signals, ElfError, LinuxConfig, LinuxOptions, Process, SyscallOutcome};
 use crate::mem::Memory;
 use crate::system::{Board, SystemConfig, SystemError};
+use crate::jit::background::{self, CompileQueue, Finished};
 use crate::jit::context::{exit, JitContext};
 use crate::jit::Jit;
 use block::{BlockCache, Tier};
@@ -70,6 +71,9 @@ pub struct Stats {
     /// loop and count as interpreted.
     pub jit_instructions: u64,
     pub blocks_compiled: u64,
+    /// Background compiles whose result was thrown away: their block was
+    /// invalidated (or its code memory flushed) while they ran.
+    pub compiles_discarded: u64,
     /// Total and median time compiling one block.
     pub compile_time: Duration,
     pub compile_time_median: Duration,
@@ -152,6 +156,11 @@ pub struct Machine {
     code_limit: u64,
     /// Created on first use.
     jit: Option<Jit>,
+    /// Whether `Auto` compiles hot blocks in the background.
+    background: bool,
+    /// This machine's line to the background compiler, made on first use.
+    compile_queue: Option<CompileQueue>,
+    compiles_discarded: u64,
     /// Instructions retired inside compiled code.
     jit_instructions: u64,
     chain_hits: u64,
@@ -199,6 +208,9 @@ impl Machine {
             jit_threshold: DEFAULT_JIT_THRESHOLD,
             code_limit: crate::jit::DEFAULT_CODE_LIMIT,
             jit: None,
+            background: background::enabled_by_default(),
+            compile_queue: None,
+            compiles_discarded: 0,
             jit_instructions: 0,
             chain_hits: 0,
             jit_entries: 0,
@@ -264,6 +276,40 @@ impl Machine {
     /// Runs of a block before `Auto` compiles it (at least 1).
     pub fn set_jit_threshold(&mut self, runs: u32) {
         self.jit_threshold = runs.max(1);
+    }
+
+    /// Whether `Auto` compiles hot blocks on a background thread while the
+    /// guest goes on interpreting them (`Jit` always compiles before it
+    /// runs a block). Results are the same either way; only when blocks
+    /// start running compiled code differs.
+    pub fn set_background_compile(&mut self, on: bool) {
+        self.background = on;
+        if !on && self.compile_queue.take().is_some() {
+            // The results in flight have nowhere to go now: their blocks
+            // count towards compiling again.
+            self.cache.forget_queued();
+        }
+    }
+
+    /// Keep background compile requests back (`on`) or let them go: with
+    /// `wait_for_compiles`, fixes when code is compiled and installed
+    /// relative to the guest, whatever the threads' timing.
+    pub fn hold_compiles(&mut self, on: bool) {
+        if self.compile_queue.is_none() {
+            self.compile_queue = CompileQueue::new();
+        }
+        if let Some(q) = &mut self.compile_queue {
+            q.hold(on);
+        }
+    }
+
+    /// Wait for the background compiles in flight (not those held back)
+    /// and install their code where still valid.
+    pub fn wait_for_compiles(&mut self) {
+        self.invalidate_dirty_code();
+        while let Some(done) = self.compile_queue.as_mut().and_then(CompileQueue::wait_take) {
+            self.install_compiled(done);
+        }
     }
 
     /// Host code memory after which all compiled code is dropped.
@@ -341,6 +387,7 @@ impl Machine {
         }
         loop {
             self.invalidate_dirty_code();
+            self.install_finished_compiles();
             let mut remaining = end - self.hart.instret;
             if remaining == 0 {
                 return StopReason::budget(self.hart.pc);
@@ -399,12 +446,12 @@ impl Machine {
         }
     }
 
-    /// Count a run of block `id` and compile it once hot; its code if it
-    /// has some.
+    /// Count a run of block `id` and compile it once hot (or queue it for
+    /// the background compiler); its code if it has some.
     fn tier_up(&mut self, id: block::BlockId) -> Option<u64> {
         match self.cache.tier(id) {
             Tier::Compiled(code) => Some(code),
-            Tier::Unsupported => None,
+            Tier::Unsupported | Tier::Queued(_) => None,
             Tier::Interp(runs) => {
                 let runs = runs.saturating_add(1);
                 let hot = self.engine == EngineKind::Jit || runs >= self.jit_threshold;
@@ -412,18 +459,15 @@ impl Machine {
                     self.cache.set_tier(id, Tier::Interp(runs));
                     return None;
                 }
-                let jit = self.jit.as_mut()?;
-                if jit.full() {
-                    self.cache.drop_code();
-                    self.contexts.drop_code();
-                    // SAFETY: the block caches forgot every code pointer
-                    // just now, and no compiled code is running.
-                    if unsafe { jit.flush() }.is_err() {
-                        self.jit = None;
-                        return None;
-                    }
+                if !self.make_room() {
+                    return None;
                 }
                 let members = region::pick(&mut self.cache, &mut self.mem, id);
+                let in_background = self.engine == EngineKind::Auto && self.background;
+                if in_background && self.compile_queue.is_none() {
+                    self.compile_queue = CompileQueue::new();
+                }
+                let jit = self.jit.as_mut()?;
                 let blocks: Vec<(u64, &[crate::isa::Inst])> = members
                     .iter()
                     .map(|&m| {
@@ -431,9 +475,19 @@ impl Machine {
                         (b.start, &b.insts[..])
                     })
                     .collect();
-                let tier = match jit.compile_region(&blocks) {
-                    Some(code) => Tier::Compiled(code),
-                    None => Tier::Unsupported,
+                let tier = match &mut self.compile_queue {
+                    Some(queue) if in_background => {
+                        if jit.accepts(&blocks) {
+                            let insts = blocks.iter().map(|&(pc, insts)| (pc, insts.into())).collect();
+                            Tier::Queued(queue.submit(id, insts))
+                        } else {
+                            Tier::Unsupported
+                        }
+                    }
+                    _ => match jit.compile_region(&blocks) {
+                        Some(code) => Tier::Compiled(code),
+                        None => Tier::Unsupported,
+                    },
                 };
                 self.cache.set_tier(id, tier);
                 match tier {
@@ -442,6 +496,62 @@ impl Machine {
                 }
             }
         }
+    }
+
+    /// Make room in code memory for one more region, flushing all code
+    /// when it is full; false when the JIT is gone (it could not start
+    /// over).
+    fn make_room(&mut self) -> bool {
+        let Some(jit) = self.jit.as_mut() else { return false };
+        if !jit.full() {
+            return true;
+        }
+        self.cache.drop_code();
+        self.contexts.drop_code();
+        // SAFETY: the block caches forgot every code pointer just now, and
+        // no compiled code is running.
+        if unsafe { jit.flush() }.is_err() {
+            self.jit = None;
+            return false;
+        }
+        true
+    }
+
+    /// Install the code the background compiler has finished. Called
+    /// between blocks, after pending invalidations were applied.
+    #[inline]
+    fn install_finished_compiles(&mut self) {
+        while let Some(done) = self.compile_queue.as_mut().and_then(CompileQueue::try_take) {
+            self.install_compiled(done);
+        }
+    }
+
+    /// Install one background result, unless it is stale: its block was
+    /// dropped, or its code or pending compile forgotten, since it was
+    /// queued (stores to its page, fence.i, munmap/mprotect, sfence, a
+    /// breakpoint, a flush).
+    fn install_compiled(&mut self, done: Finished) {
+        let Finished { key: id, ticket, insts, code, took } = done;
+        if self.cache.live_tier(id) != Some(Tier::Queued(ticket)) {
+            self.compiles_discarded += 1;
+            return;
+        }
+        let Some(jit) = self.jit.as_mut() else { return };
+        let tier = match code {
+            Ok(bytes) => match jit.install(insts, &bytes, took) {
+                Some(code) => Tier::Compiled(code),
+                // Code memory full: compiled again once hot again.
+                None => {
+                    self.compiles_discarded += 1;
+                    Tier::Interp(0)
+                }
+            },
+            Err(_) => {
+                jit.stats.compile_errors += 1;
+                Tier::Unsupported
+            }
+        };
+        self.cache.set_tier(id, tier);
     }
 
     /// Run compiled code from block `id` (at `hart.pc`), chaining through
@@ -643,6 +753,9 @@ impl Machine {
     fn leave_parents_code(&mut self) {
         self.cache.drop_code();
         self.contexts.drop_code();
+        // The compiler threads stayed in the parent: compile here.
+        self.compile_queue = None;
+        self.background = false;
         if self.jit.is_some() {
             self.jit = Jit::with_code_limit(self.code_limit).ok();
         }
@@ -663,6 +776,7 @@ impl Machine {
             interp_instructions: self.instructions_retired().saturating_sub(self.jit_instructions),
             jit_instructions: self.jit_instructions,
             blocks_compiled: j.map_or(0, |j| j.stats.blocks_compiled),
+            compiles_discarded: self.compiles_discarded,
             compile_time: j.map_or(Duration::ZERO, |j| j.stats.compile_time),
             compile_time_median: j.map_or(Duration::ZERO, |j| j.median_compile_time()),
             code_bytes: j.map_or(0, |j| j.stats.code_bytes),

@@ -91,6 +91,7 @@ impl Machine {
                 remaining = budget_left;
             }
             self.follow_code_context();
+            self.install_finished_compiles();
             let replay = self.host_replay_due();
             let step = if replay {
                 unfinished = None;

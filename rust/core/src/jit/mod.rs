@@ -8,14 +8,19 @@
 //!   translate/fp.rs: floating point, inline where provably exact.
 //! - fpenv.rs: the host floating-point environment compiled code runs in.
 //! - helpers.rs: out-of-line slow paths compiled code calls.
+//! - compiler.rs: Cranelift's state; a region in, machine code bytes out.
 //! - code.rs: the executable memory code is copied into.
+//! - background.rs: compiler threads shared by all machines, for hot
+//!   blocks the guest need not wait for.
 //!
 //! The block cache (engine::block) owns which blocks have code and the pc
 //! table; this module owns code memory. Code is freed only all at once
 //! (`flush`), when the code-size limit is reached: dropped blocks' code
 //! stays unreachable until then.
 
+pub mod background;
 mod code;
+mod compiler;
 pub mod context;
 mod fpenv;
 mod helpers;
@@ -23,15 +28,10 @@ pub mod translate;
 
 use std::time::{Duration, Instant};
 
-use cranelift_codegen::control::ControlPlane;
-use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
-use cranelift_codegen::settings::{self, Configurable};
-use cranelift_codegen::Context;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-
 use crate::hart::Hart;
 use crate::isa::Inst;
 use code::CodeMemory;
+pub use compiler::Compiler;
 use context::JitContext;
 
 /// Default limit of host code memory before everything compiled is dropped.
@@ -60,10 +60,8 @@ pub struct JitStats {
 }
 
 pub struct Jit {
-    isa: OwnedTargetIsa,
+    compiler: Compiler,
     code: CodeMemory,
-    ctx: Context,
-    fctx: FunctionBuilderContext,
     dispatch: DispatchFn,
     /// Instructions whose addresses compiled code holds (FP helper calls).
     keep: Vec<Box<[Inst]>>,
@@ -75,6 +73,10 @@ pub struct Jit {
 #[derive(Debug, Clone)]
 pub struct Unavailable(pub String);
 
+/// A region's instructions copied out of the block cache: compiled code
+/// refers to them by address, so they live as long as it does.
+pub type RegionInsts = Vec<(u64, Box<[Inst]>)>;
+
 impl Jit {
     pub fn new() -> Result<Jit, Unavailable> {
         Jit::with_code_limit(DEFAULT_CODE_LIMIT)
@@ -82,31 +84,11 @@ impl Jit {
 
     /// A JIT whose code memory holds `code_limit` bytes.
     pub fn with_code_limit(code_limit: u64) -> Result<Jit, Unavailable> {
-        let mut flags = settings::builder();
-        let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| Unavailable(e.to_string()));
-        // Blocks are short and the translator already keeps registers in
-        // SSA values, so Cranelift's e-graph optimiser bought little
-        // speed for about a quarter of the compile time.
-        set(&mut flags, "opt_level", "none")?;
-        set(&mut flags, "is_pic", "false")?;
-        // Nothing registers unwind tables for JIT code (helpers are
-        // `extern "C"`: a panic in one aborts rather than unwinding).
-        set(&mut flags, "unwind_info", "false")?;
-        // Cranelift's tail calls (block chaining) need frame pointers.
-        set(&mut flags, "preserve_frame_pointers", "true")?;
-        // The IR verifier costs a large share of compile time; debug builds
-        // (the tests) keep it to catch translator bugs.
-        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
-        let isa = cranelift_native::builder()
-            .map_err(|e| Unavailable(e.to_string()))?
-            .finish(settings::Flags::new(flags))
-            .map_err(|e| Unavailable(e.to_string()))?;
+        let compiler = Compiler::new()?;
         let code = CodeMemory::new(Self::memory_size(code_limit)).map_err(Unavailable)?;
         let mut jit = Jit {
-            isa,
+            compiler,
             code,
-            ctx: Context::new(),
-            fctx: FunctionBuilderContext::new(),
             dispatch: unavailable_dispatch,
             keep: Vec::new(),
             code_limit,
@@ -116,55 +98,38 @@ impl Jit {
         Ok(jit)
     }
 
-    /// Convention of the Rust helpers compiled code calls.
-    fn call_conv(&self) -> CallConv {
-        self.isa.default_call_conv()
-    }
-
     fn memory_size(code_limit: u64) -> usize {
         code_limit.saturating_add(BLOCK_HEADROOM).min(usize::MAX as u64 / 2) as usize
     }
 
     /// Compile the dispatcher into the (empty) code memory.
     fn install_dispatcher(&mut self) -> Result<(), Unavailable> {
-        let sig = translate::dispatcher_signature(self.isa.default_call_conv());
-        let (ptr, _) = self
+        let sig = translate::dispatcher_signature(self.compiler.call_conv());
+        let bytes = self
+            .compiler
             .define(sig, translate::build_dispatcher)
             .map_err(|e| Unavailable(format!("cannot compile the dispatcher: {e}")))?;
+        let ptr = self.code.install(bytes).ok_or_else(|| Unavailable("code memory is full".into()))?;
         // SAFETY: the function was built with exactly this signature
         // (dispatcher_signature) in the host's default calling convention.
         self.dispatch = unsafe { std::mem::transmute::<*const u8, DispatchFn>(ptr) };
         Ok(())
     }
 
-    /// Build, compile and install one function; its address and size.
-    fn define(
-        &mut self,
-        sig: cranelift_codegen::ir::Signature,
-        body: impl FnOnce(&mut FunctionBuilder),
-    ) -> Result<(*const u8, u64), String> {
-        self.ctx.clear();
-        self.ctx.func.signature = sig;
-        {
-            let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fctx);
-            body(&mut b);
-            b.finalize();
-        }
-        let compiled = self.ctx.compile(&*self.isa, &mut ControlPlane::default()).map_err(|e| format!("{:?}", e.inner))?;
-        // Helpers are called through absolute addresses held in registers,
-        // so code needs no relocation; refuse any that would.
-        if !compiled.buffer.relocs().is_empty() {
-            return Err("compiled code needs relocations".into());
-        }
-        let bytes = compiled.code_buffer();
-        let ptr = self.code.install(bytes).ok_or("code memory is full")?;
-        Ok((ptr, bytes.len() as u64))
-    }
-
     /// True when `insts` can be translated.
     pub fn translatable(insts: &[Inst]) -> bool {
         let n = insts.len();
         n > 0 && insts.iter().enumerate().all(|(i, inst)| translate::supported(inst, i + 1 == n))
+    }
+
+    /// True when every block of a region can be translated; counts the
+    /// region as unsupported otherwise.
+    pub fn accepts(&mut self, blocks: &[(u64, &[Inst])]) -> bool {
+        let ok = !blocks.is_empty() && blocks.iter().all(|(_, insts)| Self::translatable(insts));
+        if !ok {
+            self.stats.blocks_unsupported += 1;
+        }
+        ok
     }
 
     /// True when compiled code reached the size limit: the caller drops all
@@ -204,34 +169,48 @@ impl Jit {
     /// None when some block cannot be translated (the caller picks only
     /// `translatable` blocks after the first).
     pub fn compile_region(&mut self, blocks: &[(u64, &[Inst])]) -> Option<u64> {
-        if blocks.is_empty() || !blocks.iter().all(|(_, insts)| Self::translatable(insts)) {
-            self.stats.blocks_unsupported += 1;
+        if !self.accepts(blocks) {
             return None;
         }
         let t0 = Instant::now();
-        let kept: Vec<(u64, Box<[Inst]>)> = blocks.iter().map(|&(pc, insts)| (pc, insts.into())).collect();
-        let sig = translate::block_signature();
-        let cc = self.call_conv();
-        let native_fma = self.isa.has_native_fma();
-        let r = {
-            let views: Vec<(u64, &[Inst])> = kept.iter().map(|(pc, insts)| (*pc, &insts[..])).collect();
-            self.define(sig, |b| translate::build(b, &views, cc, native_fma))
+        let kept: RegionInsts = blocks.iter().map(|&(pc, insts)| (pc, insts.into())).collect();
+        let views: Vec<(u64, &[Inst])> = kept.iter().map(|(pc, insts)| (*pc, &insts[..])).collect();
+        let code = match self.compiler.compile_region(&views) {
+            Ok(bytes) => self.code.install(bytes).map(|ptr| (ptr as u64, bytes.len() as u64)),
+            Err(_) => None,
         };
-        let dt = t0.elapsed();
-        match r {
-            Ok((ptr, size)) => {
-                self.keep.extend(kept.into_iter().map(|(_, insts)| insts));
-                self.stats.blocks_compiled += 1;
-                self.stats.compile_time += dt;
-                self.stats.compile_ns.push(dt.as_nanos() as u64);
-                self.stats.code_bytes += size;
-                Some(ptr as u64)
+        drop(views);
+        match code {
+            Some((ptr, size)) => {
+                self.note_compiled(kept, t0.elapsed(), size);
+                Some(ptr)
             }
-            Err(_) => {
+            None => {
                 self.stats.compile_errors += 1;
                 None
             }
         }
+    }
+
+    /// Install machine code compiled elsewhere for region `kept`, which
+    /// took `took` to compile; its host address. None when code memory is
+    /// full.
+    pub fn install(&mut self, kept: RegionInsts, bytes: &[u8], took: Duration) -> Option<u64> {
+        if self.full() {
+            return None;
+        }
+        let ptr = self.code.install(bytes)? as u64;
+        self.note_compiled(kept, took, bytes.len() as u64);
+        Some(ptr)
+    }
+
+    /// Count a region's code in, keeping its instructions alive.
+    fn note_compiled(&mut self, kept: RegionInsts, took: Duration, size: u64) {
+        self.keep.extend(kept.into_iter().map(|(_, insts)| insts));
+        self.stats.blocks_compiled += 1;
+        self.stats.compile_time += took;
+        self.stats.compile_ns.push(took.as_nanos() as u64);
+        self.stats.code_bytes += size;
     }
 
     /// Run compiled blocks from `hart.pc` (which must be in the table)
