@@ -1,6 +1,7 @@
 //! Basic blocks and the block cache shared by the execution tiers.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -18,7 +19,8 @@ pub const MAX_BLOCK_INSTS: usize = 64;
 #[derive(Debug)]
 pub struct Block {
     pub start: u64,
-    pub insts: Box<[Inst]>,
+    /// Shared with other machines' blocks decoded from the same image bytes.
+    pub insts: Arc<[Inst]>,
     /// Page numbers the block's bytes lie in (one, or two when the last
     /// instruction straddles a page boundary), as memory tracks code pages:
     /// virtual in user mode, physical in system mode.
@@ -41,15 +43,52 @@ impl Block {
 /// the host to fill the page: it is forgotten here). The block ends before
 /// any pc in `breakpoints` other than its start, so that a breakpoint
 /// always starts a block.
+///
+/// A block within one page that still reads its executable image in place
+/// is the same for every machine mapping that image: it is taken from the
+/// image when another machine decoded it already, and left there for the
+/// others otherwise. Breakpoints cut blocks differently, so a machine with
+/// any decodes its own.
 pub fn translate(mem: &mut Memory, pc: u64, breakpoints: &BTreeSet<u64>) -> Result<Block, Exception> {
+    // The first fetch checks the permission (and fills the fetch TLB)
+    // whichever way the block is found.
+    let first = fetch_decode(mem, pc).map_err(MemFault::exception)?;
+    let shareable = breakpoints.is_empty();
+    if shareable {
+        if let Some(insts) = mem.pristine_code(pc).and_then(|(image, key)| image.decoded(key)) {
+            let page = mem.mark_code_page(pc);
+            return Ok(Block { start: pc, insts, pages: (page, page), breakpoint: false });
+        }
+    }
+    let (insts, last_page) = decode_block(mem, pc, first, breakpoints);
+    let insts: Arc<[Inst]> = insts.into();
+    let first_page = pc >> 12;
+    if shareable && last_page == first_page {
+        if let Some((image, key)) = mem.pristine_code(pc) {
+            image.remember(key, &insts);
+        }
+    }
+    let first = mem.mark_code_page(pc);
+    let last = if last_page != first_page { mem.mark_code_page(last_page << 12) } else { first };
+    let breakpoint = breakpoints.contains(&pc);
+    Ok(Block { start: pc, insts, pages: (first, last), breakpoint })
+}
+
+/// The instructions of the block at `pc`, whose first instruction is
+/// `first`, and the guest page its last byte lies in.
+fn decode_block(mem: &mut Memory, pc: u64, first: Inst, breakpoints: &BTreeSet<u64>) -> (Vec<Inst>, u64) {
     let mut insts = Vec::with_capacity(16);
     let mut at = pc;
     let first_page = pc >> 12;
     let mut last_page = first_page;
+    let mut first = Some(first);
     while insts.len() < MAX_BLOCK_INSTS {
-        let inst = match fetch_decode(mem, at) {
+        let fetched = match first.take() {
+            Some(i) => Ok(i),
+            None => fetch_decode(mem, at),
+        };
+        let inst = match fetched {
             Ok(i) => i,
-            Err(f) if insts.is_empty() => return Err(f.exception()),
             Err(_) => {
                 mem.clear_host_request();
                 break;
@@ -70,10 +109,7 @@ pub fn translate(mem: &mut Memory, pc: u64, breakpoints: &BTreeSet<u64>) -> Resu
             break;
         }
     }
-    let first = mem.mark_code_page(pc);
-    let last = if last_page != first_page { mem.mark_code_page(last_page << 12) } else { first };
-    let breakpoint = breakpoints.contains(&pc);
-    Ok(Block { start: pc, insts: insts.into_boxed_slice(), pages: (first, last), breakpoint })
+    (insts, last_page)
 }
 
 fn is_csr(op: Op) -> bool {
@@ -109,6 +145,10 @@ pub enum Tier {
 pub type BlockId = u32;
 
 const JUMP_CACHE_SIZE: usize = 4096;
+/// Blocks the cache makes room for when it gets its first: about what a
+/// small statically linked C program decodes in all (benches/guest's
+/// intmix: 880).
+const INITIAL_BLOCKS: usize = 1024;
 const NO_BLOCK: BlockId = BlockId::MAX;
 
 /// Decoded blocks by start pc, with a small direct-mapped jump cache in
@@ -124,7 +164,9 @@ pub struct BlockCache {
     /// Tier of each block, by id (parallel to `blocks`).
     tiers: Vec<Tier>,
     /// Compiled blocks by pc, for the dispatcher in generated code. Holds
-    /// only code of live blocks: invalidation clears entries.
+    /// only code of live blocks: invalidation clears entries. Empty until
+    /// the first block is compiled: an interpreted or idle machine never
+    /// pays for its 128 KiB.
     jit_table: Box<[JitEntry]>,
     /// Guest pcs blocks must start at and the run loop stops before.
     breakpoints: BTreeSet<u64>,
@@ -169,7 +211,7 @@ impl BlockCache {
             by_page: FxHashMap::default(),
             jump: Box::new([]),
             tiers: Vec::new(),
-            jit_table: vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice(),
+            jit_table: Box::new([]),
             breakpoints: BTreeSet::new(),
             stats: CacheStats::default(),
         }
@@ -217,6 +259,14 @@ impl BlockCache {
 
     fn insert(&mut self, block: Block) -> BlockId {
         self.stats.blocks_decoded += 1;
+        if self.blocks.capacity() == 0 {
+            // Room for a program's start-up at once: growing by doubling
+            // would copy the arena and rehash the map several times on the
+            // way, each copy into fresh memory.
+            self.blocks.reserve(INITIAL_BLOCKS);
+            self.tiers.reserve(INITIAL_BLOCKS);
+            self.by_pc.reserve(INITIAL_BLOCKS);
+        }
         let (p0, p1) = block.pages;
         let pc = block.start;
         // A block at a breakpoint always runs in the run loop's hands.
@@ -278,9 +328,10 @@ impl BlockCache {
     fn forget_code(&mut self, id: BlockId, start: u64) {
         if let Tier::Compiled(_) = self.tiers[id as usize] {
             self.stats.code_invalidated += 1;
-            let e = &mut self.jit_table[table_slot(start)];
-            if e.pc == start {
-                *e = JitEntry::EMPTY;
+            if let Some(e) = self.jit_table.get_mut(table_slot(start)) {
+                if e.pc == start {
+                    *e = JitEntry::EMPTY;
+                }
             }
         }
     }
@@ -386,15 +437,22 @@ impl BlockCache {
     pub fn publish(&mut self, id: BlockId, code: u64) {
         let b = self.get(id);
         let (pc, n) = (b.start, b.insts.len() as u64);
-        let e = &mut self.jit_table[table_slot(pc)];
+        let e = &mut self.jit_table_mut()[table_slot(pc)];
         if e.pc != pc || e.code != code {
             *e = JitEntry::new(pc, code, n);
         }
     }
 
     /// The pc table for compiled code (stable address).
-    pub fn jit_table(&self) -> *const JitEntry {
-        self.jit_table.as_ptr()
+    pub fn jit_table(&mut self) -> *const JitEntry {
+        self.jit_table_mut().as_ptr()
+    }
+
+    fn jit_table_mut(&mut self) -> &mut [JitEntry] {
+        if self.jit_table.is_empty() {
+            self.jit_table = vec![JitEntry::EMPTY; TABLE_SIZE].into_boxed_slice();
+        }
+        &mut self.jit_table
     }
 
     /// Forget all compiled code (before the JIT frees its memory), and
@@ -428,5 +486,102 @@ impl BlockCache {
 
     pub fn is_empty(&self) -> bool {
         self.by_pc.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mem::{Backing, Image, Perms, PAGE_SIZE};
+
+    const CODE: u64 = 0x10000;
+    /// addi x1, x1, 1
+    const ADDI: u32 = 0x0010_8093;
+    /// addi x2, x2, 2
+    const ADDI_X2: u32 = 0x0021_0113;
+    /// jal x0, 0
+    const JAL: u32 = 0x0000_006f;
+
+    /// A page of code: three addi and a jump, then zeros.
+    fn image() -> Arc<Image> {
+        let mut bytes = vec![0u8; PAGE_SIZE as usize];
+        for (k, w) in [ADDI, ADDI, ADDI, JAL].iter().enumerate() {
+            bytes[4 * k..4 * k + 4].copy_from_slice(&w.to_le_bytes());
+        }
+        Image::new(&bytes)
+    }
+
+    fn machine(image: &Arc<Image>, perms: Perms) -> (Memory, BlockCache) {
+        let mut mem = Memory::new();
+        let backing = Backing { data: image.clone(), offset: 0, len: PAGE_SIZE as usize };
+        mem.map_backed(CODE, PAGE_SIZE, perms, "prog", backing).unwrap();
+        (mem, BlockCache::new())
+    }
+
+    fn block_at(mem: &mut Memory, cache: &mut BlockCache, pc: u64) -> Arc<[Inst]> {
+        let id = cache.lookup(mem, pc).unwrap();
+        cache.get(id).insts.clone()
+    }
+
+    #[test]
+    fn machines_on_one_image_share_its_decoded_blocks() {
+        let image = image();
+        let (mut m1, mut c1) = machine(&image, Perms::RX);
+        let (mut m2, mut c2) = machine(&image, Perms::RX);
+        let a = block_at(&mut m1, &mut c1, CODE);
+        let b = block_at(&mut m2, &mut c2, CODE);
+        assert_eq!(a.len(), 4);
+        assert!(Arc::ptr_eq(&a, &b));
+        // Each machine still counts its own decode and tracks its own page.
+        assert_eq!((c1.stats.blocks_decoded, c2.stats.blocks_decoded), (1, 1));
+        assert!(!m2.has_dirty_code());
+        m2.poke(CODE, &ADDI_X2.to_le_bytes()).unwrap();
+        assert_eq!(m2.take_dirty_code_pages(), vec![CODE >> 12]);
+        assert!(!m1.has_dirty_code());
+    }
+
+    #[test]
+    fn a_machine_that_wrote_its_code_page_decodes_its_own_bytes() {
+        let image = image();
+        let (mut m1, mut c1) = machine(&image, Perms::RWX);
+        let (mut m2, mut c2) = machine(&image, Perms::RWX);
+        let shared = block_at(&mut m1, &mut c1, CODE);
+        // Written before its first run there...
+        m2.write_u32(CODE + 4, ADDI_X2).unwrap();
+        let own = block_at(&mut m2, &mut c2, CODE);
+        assert!(!Arc::ptr_eq(&shared, &own));
+        assert_eq!(own[1].op, Op::Addi);
+        assert_eq!((own[1].rd, own[1].imm), (2, 2));
+        // ...or after it: the write drops the block, which is decoded again
+        // from the machine's copy, while the image keeps its bytes.
+        m1.write_u32(CODE + 8, ADDI_X2).unwrap();
+        for page in m1.take_dirty_code_pages() {
+            c1.invalidate_page(page);
+        }
+        let again = block_at(&mut m1, &mut c1, CODE);
+        assert_eq!((again[2].rd, again[2].imm), (2, 2));
+        assert_eq!((shared[2].rd, shared[2].imm), (1, 1));
+        let (mut m3, mut c3) = machine(&image, Perms::RX);
+        assert!(Arc::ptr_eq(&shared, &block_at(&mut m3, &mut c3, CODE)));
+    }
+
+    #[test]
+    fn a_breakpoint_cuts_only_its_own_machines_block() {
+        let image = image();
+        let (mut m1, mut c1) = machine(&image, Perms::RX);
+        let (mut m2, mut c2) = machine(&image, Perms::RX);
+        c2.add_breakpoint(CODE + 8);
+        assert_eq!(block_at(&mut m2, &mut c2, CODE).len(), 2);
+        assert_eq!(block_at(&mut m1, &mut c1, CODE).len(), 4);
+        assert_eq!(block_at(&mut m2, &mut c2, CODE + 8).len(), 2);
+    }
+
+    #[test]
+    fn a_page_without_execute_permission_faults_even_when_shared() {
+        let image = image();
+        let (mut m1, mut c1) = machine(&image, Perms::RX);
+        let (mut m2, mut c2) = machine(&image, Perms::R);
+        block_at(&mut m1, &mut c1, CODE);
+        assert_eq!(c2.lookup(&mut m2, CODE).unwrap_err(), Exception::InstructionPageFault(CODE));
     }
 }

@@ -12,7 +12,7 @@ fn inst(op: Op, rd: u8, rs1: u8, rs2: u8, imm: i32) -> Inst {
 }
 
 fn block(insts: &[Inst]) -> Block {
-    Block { start: CODE, insts: insts.to_vec().into_boxed_slice(), pages: (CODE >> 12, CODE >> 12), breakpoint: false }
+    Block { start: CODE, insts: insts.into(), pages: (CODE >> 12, CODE >> 12), breakpoint: false }
 }
 
 fn machine() -> (Hart, Memory) {

@@ -217,7 +217,7 @@ fn random_blocks_match_the_interpreter() {
     for round in 0..3000 {
         let insts = random_block(&mut r);
         let (h0, mut m0) = state(&mut r);
-        let block = Block { start: CODE, insts: insts.clone().into_boxed_slice(), pages: (CODE >> 12, CODE >> 12), breakpoint: false };
+        let block = Block { start: CODE, insts: insts.clone().into(), pages: (CODE >> 12, CODE >> 12), breakpoint: false };
         let (mut hi, mut mi) = (h0.clone(), Memory::new());
         mi.map(DATA, 0x1000, Perms::RW, "data").unwrap();
         mi.poke(DATA, &data(&mut m0)).unwrap();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::elf::{ElfInfo, Segment};
 use super::layout::{MMAP_MIN, MMAP_TOP, PIE_BASE};
 use super::ElfError;
-use crate::mem::{page_down, page_up, Backing, Memory, PAGE_SIZE};
+use crate::mem::{page_down, page_up, Backing, Image, Memory, PAGE_SIZE};
 
 /// Where the loaded image ended up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,7 +131,7 @@ fn placed_range(seg: &Segment, bias: u64) -> Result<(u64, u64), ElfError> {
 /// `[vaddr, vaddr+filesz)` (including the bytes of those pages outside the
 /// segment, as a file mapping shows them), then zeros from `vaddr+filesz`
 /// to the end of the segment when it has a bss.
-fn map_segment(seg: &Segment, bias: u64, image: &Arc<[u8]>, mem: &mut Memory, name: &str) -> Result<(), ElfError> {
+fn map_segment(seg: &Segment, bias: u64, image: &Arc<Image>, mem: &mut Memory, name: &str) -> Result<(), ElfError> {
     let (start, end) = placed_range(seg, bias)?;
     let addr = seg.vaddr.wrapping_add(bias);
     // elf.rs checked offset ≡ vaddr (mod page) and offset+filesz within

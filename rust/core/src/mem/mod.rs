@@ -4,7 +4,10 @@
 //! Mappings are kept as regions (what the guest asked for, with
 //! permissions and a name for /proc/self/maps); the 4 KiB host pages behind
 //! them are allocated on first touch, so a guest that touches 1 MiB costs
-//! about 1 MiB whatever it mapped. Each access kind (read, write, fetch) has
+//! about 1 MiB whatever it mapped. A page wholly inside the file bytes of a
+//! backed region (an executable's code and read-only data) is read and
+//! fetched in place from the shared image, until the first write to it
+//! gives the machine its own copy. Each access kind (read, write, fetch) has
 //! its own direct-mapped TLB whose entry holds the host address of the page:
 //! a hit is one compare and one host access; misses, page-crossing accesses
 //! and faults go to the out-of-line slow path.
@@ -33,11 +36,12 @@ mod watch;
 use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 use crate::hart::Exception;
 
 pub use host_io::{HostReply, HostReplyError, HostRequest, MmioRangeError};
-pub use image::intern;
+pub use image::{intern, CodeKey, Image};
 pub use mmu::{Translation, TranslationMode};
 pub use region::{Backing, Perms, Region};
 pub use system::{HartMmu, Mmio};
@@ -164,7 +168,8 @@ pub struct Memory {
     regions: RegionMap,
     /// Host pages by guest page number, allocated on first touch (a fast
     /// hash: a guest that makes its own page numbers collide slows only
-    /// itself).
+    /// itself). A page read in place from its region's backing has no
+    /// entry until it is written.
     pages: FxHashMap<u64, PageBox>,
     read_tlb: Tlb,
     write_tlb: Tlb,
@@ -392,7 +397,8 @@ impl Memory {
             return self.peek_lazy(addr, buf);
         }
         self.for_each_page(addr, buf.len(), Access::Read, false, |page, off, i, n| {
-            buf[i..i + n].copy_from_slice(&page[off..off + n]);
+            // SAFETY: see `for_each_page`.
+            buf[i..i + n].copy_from_slice(unsafe { page_bytes(page, off, n) });
         })
     }
 
@@ -402,7 +408,8 @@ impl Memory {
     /// never asked for it.
     pub fn poke(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
         self.for_each_page(addr, data.len(), Access::Write, false, |page, off, i, n| {
-            page[off..off + n].copy_from_slice(&data[i..i + n]);
+            // SAFETY: see `for_each_page`.
+            unsafe { page_bytes_mut(page, off, n) }.copy_from_slice(&data[i..i + n]);
         })?;
         self.note_code_write(addr, data.len());
         Ok(())
@@ -424,6 +431,27 @@ impl Memory {
             self.write_tlb.flush_page(vpn);
         }
         vpn
+    }
+
+    /// The image a block at `pc` is decoded from, and where in it, while
+    /// the page holding `pc` still reads that image in place (user mode:
+    /// the page lies wholly inside its region's file bytes and the machine
+    /// has never written it). Every machine whose page reads the same image
+    /// bytes decodes the same block there, as long as no breakpoint cuts it
+    /// and it ends within the page.
+    pub fn pristine_code(&self, pc: u64) -> Option<(&Image, CodeKey)> {
+        let vpn = pc >> 12;
+        if self.system.is_some() || self.pages.contains_key(&vpn) {
+            return None;
+        }
+        let region = self.regions.find(pc)?;
+        let backing = region.backing.as_ref()?;
+        let page_at = (vpn << 12) - region.start;
+        if backing.bytes_from(page_at).len() < PAGE_SIZE as usize {
+            return None;
+        }
+        let file_offset = backing.offset + (pc - region.start) as usize;
+        Some((&backing.data, (file_offset, (pc & PAGE_MASK) as u16)))
     }
 
     /// Pages (numbered as `mark_code_page` returns them) that held code and
@@ -506,16 +534,25 @@ impl Memory {
         if check && !allowed {
             return Err(MemFault { addr, access, kind: FaultKind::Protection });
         }
-        let page = self.pages.entry(vpn).or_insert_with(|| {
-            let mut page = Box::new([0; PAGE_SIZE as usize]);
-            if let Some(b) = &region.backing {
-                let from = b.bytes_from((vpn << 12) - region.start);
+        let from = region.backing.as_ref().map_or(&[][..], |b| b.bytes_from((vpn << 12) - region.start));
+        let ptr = match self.pages.entry(vpn) {
+            Entry::Occupied(page) => page.into_mut().as_mut_ptr(),
+            // Read in place: the backing is never written and lives as long
+            // as the region, and any change to the region flushes the TLBs
+            // of its range first.
+            Entry::Vacant(_) if access != Access::Write && from.len() >= PAGE_SIZE as usize => from.as_ptr() as *mut u8,
+            Entry::Vacant(slot) => {
+                let mut page = Box::new([0; PAGE_SIZE as usize]);
                 let n = from.len().min(PAGE_SIZE as usize);
                 page[..n].copy_from_slice(&from[..n]);
+                if n == PAGE_SIZE as usize {
+                    // Reads and fetches may have been served in place.
+                    self.read_tlb.flush_page(vpn);
+                    self.fetch_tlb.flush_page(vpn);
+                }
+                slot.insert(page).as_mut_ptr()
             }
-            page
-        });
-        let ptr = page.as_mut_ptr();
+        };
         if check {
             self.tlb_stats.misses += 1;
             let watched = !self.watchpoints.is_empty() && self.watchpoints.covers_page(vpn);
@@ -532,14 +569,17 @@ impl Memory {
 
     /// Visit the pages of `[addr, addr+len)`: `f(page, offset_in_page,
     /// offset_in_buffer, count)`. Checks every page before touching any, so a
-    /// failing access has no partial effect.
+    /// failing access has no partial effect. `page` points at the host
+    /// page's 4096 bytes, for `page_bytes`, and for `page_bytes_mut` only
+    /// when `access` is a write (the page is then the machine's own: a
+    /// page read in place is shared).
     fn for_each_page(
         &mut self,
         addr: u64,
         len: usize,
         access: Access,
         check: bool,
-        mut f: impl FnMut(&mut [u8; PAGE_SIZE as usize], usize, usize, usize),
+        mut f: impl FnMut(*mut u8, usize, usize, usize),
     ) -> Result<(), MemFault> {
         if len == 0 {
             return Ok(());
@@ -559,10 +599,7 @@ impl Memory {
         for ptr in ptrs {
             let off = (a & PAGE_MASK) as usize;
             let n = (PAGE_SIZE as usize - off).min(len - done);
-            // SAFETY: ptr points at a live page of PAGE_SIZE bytes owned by
-            // self.pages; nothing else borrows it during the call.
-            let page = unsafe { &mut *(ptr as *mut [u8; PAGE_SIZE as usize]) };
-            f(page, off, done, n);
+            f(ptr, off, done, n);
             done += n;
             a += n as u64;
         }
@@ -597,7 +634,8 @@ impl Memory {
             return self.system_read(addr, buf, access);
         }
         self.for_each_page(addr, buf.len(), access, true, |page, off, i, n| {
-            buf[i..i + n].copy_from_slice(&page[off..off + n]);
+            // SAFETY: see `for_each_page`.
+            buf[i..i + n].copy_from_slice(unsafe { page_bytes(page, off, n) });
         })
     }
 
@@ -607,11 +645,32 @@ impl Memory {
             return self.system_write(addr, data);
         }
         self.for_each_page(addr, data.len(), Access::Write, true, |page, off, i, n| {
-            page[off..off + n].copy_from_slice(&data[i..i + n]);
+            // SAFETY: see `for_each_page`.
+            unsafe { page_bytes_mut(page, off, n) }.copy_from_slice(&data[i..i + n]);
         })?;
         self.note_code_write(addr, data.len());
         Ok(())
     }
+}
+
+/// `n` bytes at `off` in the host page at `page`.
+///
+/// # Safety
+/// `page` is a live host page of `PAGE_SIZE` bytes (as `for_each_page`
+/// passes), `off + n <= PAGE_SIZE`, and nothing writes it meanwhile.
+unsafe fn page_bytes<'a>(page: *mut u8, off: usize, n: usize) -> &'a [u8] {
+    // SAFETY: the caller's contract.
+    unsafe { std::slice::from_raw_parts(page.add(off), n) }
+}
+
+/// `page_bytes`, to write.
+///
+/// # Safety
+/// As for `page_bytes`, and the page is the machine's own (a write
+/// access), borrowed by nothing else.
+unsafe fn page_bytes_mut<'a>(page: *mut u8, off: usize, n: usize) -> &'a mut [u8] {
+    // SAFETY: the caller's contract.
+    unsafe { std::slice::from_raw_parts_mut(page.add(off), n) }
 }
 
 fn check_range(start: u64, len: u64) -> Result<(), MapError> {

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::image::Image;
+
 /// Page permissions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
 pub struct Perms(pub u8);
@@ -54,11 +56,13 @@ pub struct Region {
 
 /// File contents behind the start of a region: the region's byte `k` is
 /// `data[offset + k]` for `k < len`. The data is shared (between the
-/// machines that load the same image) and never written: a page is copied
-/// out of it into the machine's own memory on first touch.
+/// machines that load the same image) and never written: a page wholly
+/// inside it is read in place, others are copied out of it into the
+/// machine's own memory on first touch, and so is any page on its first
+/// write.
 #[derive(Clone)]
 pub struct Backing {
-    pub data: Arc<[u8]>,
+    pub data: Arc<Image>,
     pub offset: usize,
     pub len: usize,
 }

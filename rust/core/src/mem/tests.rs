@@ -139,8 +139,9 @@ fn read_cstr_stops_at_nul_or_limit() {
 }
 
 /// 2.5 pages of file bytes (byte k is k % 251) behind a 4-page region.
-fn backed() -> (Memory, Arc<[u8]>) {
-    let data: Arc<[u8]> = (0..3 * PAGE_SIZE as usize).map(|k| (k % 251) as u8).collect();
+fn backed() -> (Memory, Arc<Image>) {
+    let bytes: Vec<u8> = (0..3 * PAGE_SIZE as usize).map(|k| (k % 251) as u8).collect();
+    let data = Image::new(&bytes);
     let mut m = Memory::new();
     m.map_backed(BASE, 4 * PAGE_SIZE, Perms::RW, "file", Backing { data: data.clone(), offset: 0x100, len: 0x2800 }).unwrap();
     (m, data)
@@ -151,17 +152,42 @@ fn expected_byte(data: &[u8], k: u64) -> u8 {
 }
 
 #[test]
-fn backed_pages_are_copied_only_when_touched() {
+fn backed_pages_are_copied_only_when_written_or_partly_backed() {
     let (mut m, data) = backed();
     assert_eq!(m.resident_bytes(), 0);
     for k in [0, 1, 0xfff, 0x1000, 0x27ff, 0x2800, 0x2fff, 0x3fff] {
         assert_eq!(m.read_u8(BASE + k).unwrap(), expected_byte(&data, k), "byte {k:#x}");
     }
-    assert_eq!(m.resident_bytes(), 4 * PAGE_SIZE);
-    // A write changes this machine's copy, never the shared bytes.
+    // Pages 0 and 1 lie wholly in the file bytes and are read in place;
+    // page 2 holds the end of them and zeros, page 3 only zeros.
+    assert_eq!(m.resident_bytes(), 2 * PAGE_SIZE);
+    // A write gives the machine its own copy, never changes the shared
+    // bytes, and later reads (cached in the TLB before) see it.
     m.write_u8(BASE, 0xee).unwrap();
+    assert_eq!(m.resident_bytes(), 3 * PAGE_SIZE);
     assert_eq!(m.read_u8(BASE).unwrap(), 0xee);
+    assert_eq!(m.read_u8(BASE + 1).unwrap(), expected_byte(&data, 1));
     assert_eq!(data[0x100], (0x100 % 251) as u8);
+    // So does a debugger's write, and a fetch reads what it wrote.
+    m.protect(BASE + PAGE_SIZE, PAGE_SIZE, Perms::RX).unwrap();
+    assert_eq!(m.fetch_u8(BASE + PAGE_SIZE).unwrap(), expected_byte(&data, 0x1000));
+    m.poke(BASE + PAGE_SIZE, &[0x5a]).unwrap();
+    assert_eq!(m.fetch_u8(BASE + PAGE_SIZE).unwrap(), 0x5a);
+    assert_eq!(m.read_u8(BASE + PAGE_SIZE + 1).unwrap(), expected_byte(&data, 0x1001));
+    assert_eq!(data[0x1100], (0x1100 % 251) as u8);
+}
+
+#[test]
+fn two_machines_on_one_image_keep_their_writes_apart() {
+    let data = Image::new(&[7u8; 2 * PAGE_SIZE as usize]);
+    let backing = || Backing { data: data.clone(), offset: 0, len: 2 * PAGE_SIZE as usize };
+    let (mut a, mut b) = (Memory::new(), Memory::new());
+    a.map_backed(BASE, 2 * PAGE_SIZE, Perms::RWX, "f", backing()).unwrap();
+    b.map_backed(BASE, 2 * PAGE_SIZE, Perms::RWX, "f", backing()).unwrap();
+    assert_eq!((a.fetch_u8(BASE).unwrap(), b.read_u8(BASE).unwrap()), (7, 7));
+    a.write_u8(BASE, 1).unwrap();
+    assert_eq!((a.fetch_u8(BASE).unwrap(), b.fetch_u8(BASE).unwrap()), (1, 7));
+    assert_eq!(data[0], 7);
 }
 
 #[test]
@@ -180,11 +206,11 @@ fn split_backed_regions_keep_their_file_offsets() {
 
 #[test]
 fn backing_must_lie_inside_its_data_and_region() {
-    let data: Arc<[u8]> = vec![0u8; 100].into();
+    let data = Image::new(&[0u8; 100]);
     let mut m = Memory::new();
     assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", Backing { data: data.clone(), offset: 50, len: 51 }), Err(MapError::OutOfRange));
     assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", Backing { data: data.clone(), offset: usize::MAX, len: 2 }), Err(MapError::OutOfRange));
-    let big: Arc<[u8]> = vec![0u8; 2 * PAGE_SIZE as usize].into();
+    let big = Image::new(&[0u8; 2 * PAGE_SIZE as usize]);
     assert_eq!(m.map_backed(BASE, PAGE_SIZE, Perms::R, "f", Backing { data: big, offset: 0, len: PAGE_SIZE as usize + 1 }), Err(MapError::OutOfRange));
 }
 

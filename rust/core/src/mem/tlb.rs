@@ -1,12 +1,13 @@
 //! A direct-mapped software TLB: guest page number -> host page address.
 //!
 //! Large enough that a program striding over 32 MiB keeps every page
-//! cached, yet cheap for small or idle machines: the array is allocated
-//! zeroed on first use, so the host commits only the parts of it that get
-//! filled, and a full flush clears only the slots filled since the last
-//! one (system mode flushes on every satp write and sfence.vma).
+//! cached, yet cheap for small or idle machines: the array is mapped on
+//! first use as fresh anonymous memory, so the host commits only the
+//! parts of it that get filled, and a full flush clears only the slots
+//! filled since the last one (system mode flushes on every satp write and
+//! sfence.vma).
 
-use std::alloc::{alloc_zeroed, handle_alloc_error, Layout};
+use std::alloc::{handle_alloc_error, Layout};
 
 /// Entries of a TLB (a power of two: compiled code masks the page number).
 pub const ENTRIES: usize = 8192;
@@ -34,8 +35,8 @@ pub const fn tag(vpn: u64) -> u64 {
 }
 
 pub struct Tlb {
-    /// `ENTRIES` entries once anything was filled, empty before.
-    entries: Box<[Entry]>,
+    /// `ENTRIES` entries once anything was filled, none before.
+    entries: Entries,
     /// Slots filled since the last `flush_all`, while there are at most
     /// `FILL_LOG` of them; `None` once there were more.
     filled: Option<Vec<u32>>,
@@ -55,7 +56,7 @@ impl Default for Tlb {
 
 impl Tlb {
     pub fn new() -> Self {
-        Tlb { entries: Box::new([]), filled: Some(Vec::new()) }
+        Tlb { entries: Entries::NONE, filled: Some(Vec::new()) }
     }
 
     #[inline(always)]
@@ -68,7 +69,7 @@ impl Tlb {
     #[inline(always)]
     pub fn lookup(&self, addr: u64, n: usize) -> Option<*mut u8> {
         let vpn = addr >> 12;
-        let e = self.entries.get(Self::slot(vpn))?;
+        let e = self.entries.as_slice().get(Self::slot(vpn))?;
         let off = (addr & 0xfff) as usize;
         if e.tag == tag(vpn) && off + n <= 4096 {
             // SAFETY: off < 4096 and host points at a 4096-byte page.
@@ -83,30 +84,19 @@ impl Tlb {
     /// this TLB.
     pub fn entries_ptr(&mut self) -> *const Entry {
         self.allocate();
-        self.entries.as_ptr()
+        self.entries.as_slice().as_ptr()
     }
 
     fn allocate(&mut self) {
-        if !self.entries.is_empty() {
-            return;
+        if self.entries.len == 0 {
+            self.entries = Entries::mapped();
         }
-        let layout = Layout::array::<Entry>(ENTRIES).expect("TLB size fits the address space");
-        // SAFETY: the layout has a non-zero size; all-zero bytes are a valid
-        // `Entry` (tag 0, null host: matches no page), and the pointer is
-        // handed to a Box with the same layout, which frees it with it.
-        self.entries = unsafe {
-            let p = alloc_zeroed(layout) as *mut Entry;
-            if p.is_null() {
-                handle_alloc_error(layout);
-            }
-            Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, ENTRIES))
-        };
     }
 
     pub fn fill(&mut self, vpn: u64, host: *mut u8) {
         self.allocate();
         let slot = Self::slot(vpn);
-        self.entries[slot] = Entry { tag: tag(vpn), host };
+        self.entries.as_mut_slice()[slot] = Entry { tag: tag(vpn), host };
         if let Some(log) = &mut self.filled {
             if log.len() < FILL_LOG {
                 log.push(slot as u32);
@@ -117,7 +107,7 @@ impl Tlb {
     }
 
     pub fn flush_page(&mut self, vpn: u64) {
-        if let Some(e) = self.entries.get_mut(Self::slot(vpn)) {
+        if let Some(e) = self.entries.as_mut_slice().get_mut(Self::slot(vpn)) {
             if e.tag == tag(vpn) {
                 *e = EMPTY;
             }
@@ -125,18 +115,79 @@ impl Tlb {
     }
 
     pub fn flush_all(&mut self) {
+        let entries = self.entries.as_mut_slice();
         match self.filled.take() {
             Some(mut log) => {
                 for &slot in &log {
-                    self.entries[slot as usize] = EMPTY;
+                    entries[slot as usize] = EMPTY;
                 }
                 log.clear();
                 self.filled = Some(log);
             }
             None => {
-                self.entries.fill(EMPTY);
+                entries.fill(EMPTY);
                 self.filled = Some(Vec::new());
             }
+        }
+    }
+}
+
+/// The entry array in an anonymous mapping of its own. A zeroed heap
+/// allocation would do when the heap hands out fresh memory, but a
+/// process that creates and drops many machines gets reused heap memory,
+/// which calloc clears: all 128 KiB written and committed per TLB, where
+/// a machine fills a few dozen slots. A fresh mapping reads as zeros (no
+/// page matches) and costs only the pages its slots touch.
+struct Entries {
+    ptr: *mut Entry,
+    /// 0 (nothing mapped) or `ENTRIES`.
+    len: usize,
+}
+
+impl Entries {
+    const NONE: Entries = Entries { ptr: std::ptr::NonNull::dangling().as_ptr(), len: 0 };
+
+    fn mapped() -> Entries {
+        let layout = Layout::array::<Entry>(ENTRIES).expect("TLB size fits the address space");
+        // SAFETY: a private anonymous mapping of a non-zero size, owned by
+        // the returned value and unmapped by its Drop.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                layout.size(),
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            handle_alloc_error(layout);
+        }
+        Entries { ptr: p as *mut Entry, len: ENTRIES }
+    }
+
+    #[inline(always)]
+    fn as_slice(&self) -> &[Entry] {
+        // SAFETY: `ptr` is valid for `len` entries (dangling and aligned when
+        // `len` is 0); all-zero bytes are a valid `Entry` (tag 0 matches no
+        // page).
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
+    #[inline(always)]
+    fn as_mut_slice(&mut self) -> &mut [Entry] {
+        // SAFETY: as in `as_slice`; `&mut self` makes the borrow unique.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+impl Drop for Entries {
+    fn drop(&mut self) {
+        if self.len != 0 {
+            // SAFETY: the mapping made by `mapped`, with its size; nothing
+            // refers to it once its TLB is gone.
+            unsafe { libc::munmap(self.ptr as *mut libc::c_void, self.len * std::mem::size_of::<Entry>()) };
         }
     }
 }
