@@ -357,7 +357,7 @@ impl Machine {
         while !stop.kind.is_final() {
             stop = self.guarded_run_loop(u64::MAX);
         }
-        let signal = if stop.kind == StopKind::Exited { None } else { stop.signal.map(|s| s as i32) };
+        let signal = if stop.kind == StopKind::Exited { None } else { stop.signal };
         let Environment::Linux(process) = &mut self.env else {
             unreachable!("only a Linux process forks")
         };
