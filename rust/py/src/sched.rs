@@ -84,6 +84,21 @@ impl Queue {
         self.seq += 1;
         self.heap.push(Queued { vtime, seq: self.seq, job });
     }
+
+    /// Take the job furthest behind, if any.
+    fn pop(&mut self) -> Option<Queued> {
+        let top = self.heap.pop()?;
+        self.now = self.now.max(top.vtime);
+        Some(top)
+    }
+
+    /// Put back a job whose slice ended and take the one furthest behind
+    /// (it may be the same): the queue's length is unchanged, so no
+    /// sleeping worker needs waking.
+    fn requeue(&mut self, vtime: u64, job: Job) -> Queued {
+        self.push(vtime, job);
+        self.pop().expect("a job was just queued")
+    }
 }
 
 struct Pool {
@@ -124,22 +139,27 @@ fn lock_queue(p: &Pool) -> std::sync::MutexGuard<'_, Queue> {
     p.queue.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A worker: run the job furthest behind for a slice, again and again. A
+/// slice switch takes the queue's lock once and wakes no other thread, so
+/// a lone job keeps its worker (and its caches) from slice to slice.
 fn work(p: &Pool) {
+    let mut next = None;
     loop {
-        let Queued { vtime, job, .. } = {
-            let mut q = lock_queue(p);
-            loop {
-                if let Some(top) = q.heap.pop() {
-                    q.now = q.now.max(top.vtime);
-                    break top;
-                }
-                q = p.ready.wait(q).unwrap_or_else(|e| e.into_inner());
-            }
+        let Queued { vtime, job, .. } = match next.take() {
+            Some(queued) => queued,
+            None => wait_for_job(p),
         };
-        if let Some((vtime, job)) = run_slice(vtime, job) {
-            lock_queue(p).push(vtime, job);
-            p.ready.notify_one();
+        next = run_slice(vtime, job).map(|(vtime, job)| lock_queue(p).requeue(vtime, job));
+    }
+}
+
+fn wait_for_job(p: &Pool) -> Queued {
+    let mut q = lock_queue(p);
+    loop {
+        if let Some(top) = q.pop() {
+            return top;
         }
+        q = p.ready.wait(q).unwrap_or_else(|e| e.into_inner());
     }
 }
 
