@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 
 use vmjit_core::engine::{EngineKind, StopKind, StopReason};
-use vmjit_core::linux::{Input, LinuxConfig, Output};
+use vmjit_core::linux::LinuxConfig;
 use vmjit_core::Machine;
 
 /// Runs of a block before it is queued.
@@ -31,14 +31,7 @@ const AFTER: u64 = 3 * (THRESHOLD as u64 + 2);
 fn count_loop(engine: EngineKind) -> Machine {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/guest/bin/count_loop");
     let image = std::fs::read(&path).expect("guest binary");
-    let config = LinuxConfig {
-        argv: vec![b"count_loop".to_vec()],
-        envp: vec![],
-        exec_path: b"count_loop".to_vec(),
-        stdin: Input::Bytes(vec![]),
-        stdout: Output::Capture,
-        stderr: Output::Capture,
-    };
+    let config = LinuxConfig::captured(&["count_loop"]);
     let mut m = Machine::linux(&image, config).expect("load");
     m.set_engine(engine).expect("engine available");
     m.set_jit_threshold(THRESHOLD);
@@ -164,14 +157,7 @@ fn a_real_program_compiled_in_the_background_matches_the_interpreter() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/guest/bin/bench");
     let image = std::fs::read(&path).unwrap();
     let run = |engine| {
-        let config = LinuxConfig {
-            argv: vec![b"bench".to_vec(), b"3".to_vec()],
-            envp: vec![],
-            exec_path: b"bench".to_vec(),
-            stdin: Input::Bytes(vec![]),
-            stdout: Output::Capture,
-            stderr: Output::Capture,
-        };
+        let config = LinuxConfig::captured(&["bench", "3"]);
         let mut m = Machine::linux(&image, config).unwrap();
         m.set_engine(engine).unwrap();
         m.set_jit_threshold(THRESHOLD);

@@ -153,14 +153,7 @@ fn self_modifying_memops_agrees() {
 fn a_full_code_cache_is_flushed_and_the_guest_runs_on() {
     let path = repo().join("tests/guest/bin/bench");
     let image = std::fs::read(&path).unwrap();
-    let config = LinuxConfig {
-        argv: vec![b"bench".to_vec(), b"10".to_vec()],
-        envp: vec![],
-        exec_path: b"bench".to_vec(),
-        stdin: Input::Bytes(vec![]),
-        stdout: Output::Capture,
-        stderr: Output::Capture,
-    };
+    let config = LinuxConfig::captured(&["bench", "10"]);
     let mut m = Machine::linux(&image, config).unwrap();
     m.set_engine(EngineKind::Jit).unwrap();
     m.set_code_cache_limit(64 * 1024);
@@ -176,14 +169,7 @@ fn a_full_code_cache_is_flushed_and_the_guest_runs_on() {
 #[test]
 fn the_interpreter_stays_the_default() {
     let image = std::fs::read(repo().join("tests/guest/bin/hello")).unwrap();
-    let config = LinuxConfig {
-        argv: vec![b"hello".to_vec()],
-        envp: vec![],
-        exec_path: b"hello".to_vec(),
-        stdin: Input::Bytes(vec![]),
-        stdout: Output::Capture,
-        stderr: Output::Capture,
-    };
+    let config = LinuxConfig::captured(&["hello"]);
     let mut m = Machine::linux(&image, config).unwrap();
     assert_eq!(m.engine(), EngineKind::Interp);
     m.run(None);
@@ -210,14 +196,7 @@ fn budget_stops_are_exact_under_the_jit() {
     let path = repo().join("tests/guest/bin/bench");
     let image = std::fs::read(&path).unwrap();
     let mk = |engine| {
-        let config = LinuxConfig {
-            argv: vec![b"bench".to_vec(), b"2".to_vec()],
-            envp: vec![],
-            exec_path: b"bench".to_vec(),
-            stdin: Input::Bytes(vec![]),
-            stdout: Output::Capture,
-            stderr: Output::Capture,
-        };
+        let config = LinuxConfig::captured(&["bench", "2"]);
         let mut m = Machine::linux(&image, config).unwrap();
         m.set_engine(engine).unwrap();
         m
@@ -247,14 +226,7 @@ fn tlb_misses_regions_and_a_fault_in_a_region_match_the_interpreter() {
     let path = repo().join("tests/guest/bin/page_walk");
     let image = std::fs::read(&path).unwrap();
     let mk = |engine| {
-        let config = LinuxConfig {
-            argv: vec![b"page_walk".to_vec()],
-            envp: vec![],
-            exec_path: b"page_walk".to_vec(),
-            stdin: Input::Bytes(vec![]),
-            stdout: Output::Capture,
-            stderr: Output::Capture,
-        };
+        let config = LinuxConfig::captured(&["page_walk"]);
         let mut m = Machine::linux(&image, config).unwrap();
         m.set_engine(engine).unwrap();
         m.set_jit_threshold(2);

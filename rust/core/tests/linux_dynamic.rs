@@ -13,7 +13,7 @@ mod linux {
     use std::process::Command;
 
     use vmjit_core::engine::{StopKind, StopReason};
-    use vmjit_core::linux::{Input, LinuxConfig, LinuxOptions, Output, AT_BASE, AT_ENTRY};
+    use vmjit_core::linux::{LinuxConfig, LinuxOptions, AT_BASE, AT_ENTRY};
     use vmjit_core::Machine;
 
     const INTERP: &str = "lib/ld-linux-riscv64-lp64d.so.1";
@@ -58,20 +58,9 @@ mod linux {
         }
     }
 
-    fn config(argv: &[&str]) -> LinuxConfig {
-        LinuxConfig {
-            argv: argv.iter().map(|a| a.as_bytes().to_vec()).collect(),
-            envp: vec![],
-            exec_path: argv[0].as_bytes().to_vec(),
-            stdin: Input::Bytes(vec![]),
-            stdout: Output::Capture,
-            stderr: Output::Capture,
-        }
-    }
-
     fn load(image: &[u8], argv: &[&str], sysroot: Option<&Path>) -> Result<Machine, String> {
         let options = LinuxOptions { sysroot: sysroot.map(Path::to_path_buf), ..LinuxOptions::default() };
-        Machine::linux_with(image, config(argv), &options).map_err(|e| e.to_string())
+        Machine::linux_with(image, LinuxConfig::captured(argv), &options).map_err(|e| e.to_string())
     }
 
     struct Run {

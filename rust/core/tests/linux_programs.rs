@@ -59,14 +59,7 @@ mod linux {
     fn static_pie_hello() {
         let image = std::fs::read(program("hello-pie")).unwrap();
         assert_eq!(u16::from_le_bytes([image[16], image[17]]), 3, "ET_DYN");
-        let config = LinuxConfig {
-            argv: vec![b"pie".to_vec()],
-            envp: vec![],
-            exec_path: b"pie".to_vec(),
-            stdin: Input::Bytes(vec![]),
-            stdout: Output::Capture,
-            stderr: Output::Capture,
-        };
+        let config = LinuxConfig::captured(&["pie"]);
         let mut m = Machine::linux(&image, config).unwrap();
         assert!(m.hart.pc >= PIE_BASE && m.hart.pc < PIE_BASE + 0x10000);
         let stop = m.run(Some(1_000_000));

@@ -76,6 +76,22 @@ pub struct LinuxConfig {
     pub stderr: Output,
 }
 
+impl LinuxConfig {
+    /// Program `argv[0]` with arguments `argv[1..]`, no environment, empty
+    /// standard input and both outputs captured: how tests and embedders
+    /// most often start a guest.
+    pub fn captured(argv: &[&str]) -> LinuxConfig {
+        LinuxConfig {
+            argv: argv.iter().map(|a| a.as_bytes().to_vec()).collect(),
+            envp: Vec::new(),
+            exec_path: argv.first().map_or_else(Vec::new, |a| a.as_bytes().to_vec()),
+            stdin: Input::Bytes(Vec::new()),
+            stdout: Output::Capture,
+            stderr: Output::Capture,
+        }
+    }
+}
+
 /// How to start a Linux process, beyond `LinuxConfig`.
 #[derive(Clone, Debug, Default)]
 pub struct LinuxOptions {
