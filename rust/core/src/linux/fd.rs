@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::errno::Errno;
@@ -15,7 +16,16 @@ use super::procfs::ProcFile;
 
 /// A host descriptor the guest uses.
 #[derive(Debug)]
-pub enum HostFd {
+pub struct HostFd {
+    fd: Ownership,
+    /// The host refused a write with RWF_NOWAIT here (regular files on
+    /// most filesystems, character devices): later writes go straight to
+    /// an ordinary write instead of trying again.
+    no_nowait_writes: AtomicBool,
+}
+
+#[derive(Debug)]
+enum Ownership {
     /// Opened for the guest; closed when the last guest reference goes.
     Owned(OwnedFd),
     /// One of the host process's standard descriptors, shared with the
@@ -24,11 +34,27 @@ pub enum HostFd {
 }
 
 impl HostFd {
+    pub fn owned(fd: OwnedFd) -> HostFd {
+        HostFd { fd: Ownership::Owned(fd), no_nowait_writes: AtomicBool::new(false) }
+    }
+
+    pub fn shared(fd: RawFd) -> HostFd {
+        HostFd { fd: Ownership::Shared(fd), no_nowait_writes: AtomicBool::new(false) }
+    }
+
     pub fn raw(&self) -> RawFd {
-        match self {
-            HostFd::Owned(fd) => fd.as_raw_fd(),
-            HostFd::Shared(fd) => *fd,
+        match &self.fd {
+            Ownership::Owned(fd) => fd.as_raw_fd(),
+            Ownership::Shared(fd) => *fd,
         }
+    }
+
+    pub fn nowait_writes(&self) -> bool {
+        !self.no_nowait_writes.load(Ordering::Relaxed)
+    }
+
+    pub fn refuse_nowait_writes(&self) {
+        self.no_nowait_writes.store(true, Ordering::Relaxed);
     }
 }
 
@@ -60,7 +86,7 @@ pub enum OpenFile {
 
 impl OpenFile {
     pub fn host(fd: OwnedFd) -> Arc<OpenFile> {
-        Arc::new(OpenFile::Host(HostFd::Owned(fd)))
+        Arc::new(OpenFile::Host(HostFd::owned(fd)))
     }
 
     /// The host descriptor, if this is a host file.

@@ -80,6 +80,15 @@ pub fn read_nowait(fd: RawFd, buf: &mut [u8]) -> Result<usize, Errno> {
     check_size(unsafe { libc::preadv2(fd, &iov, 1, -1, libc::RWF_NOWAIT) })
 }
 
+/// A write that fails with EAGAIN instead of blocking (RWF_NOWAIT).
+/// Descriptors that cannot do this fail with EOPNOTSUPP.
+pub fn write_nowait(fd: RawFd, buf: &[u8]) -> Result<usize, Errno> {
+    let iov = libc::iovec { iov_base: buf.as_ptr() as *mut libc::c_void, iov_len: buf.len() };
+    // SAFETY: one iovec over `buf`, valid for buf.len() bytes and only
+    // read; offset -1 writes at (and advances) the file position.
+    check_size(unsafe { libc::pwritev2(fd, &iov, 1, -1, libc::RWF_NOWAIT) })
+}
+
 pub fn write(fd: RawFd, buf: &[u8]) -> Result<usize, Errno> {
     // SAFETY: buf is valid for buf.len() bytes.
     check_size(unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) })

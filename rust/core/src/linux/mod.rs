@@ -481,11 +481,11 @@ pub fn read_program(path: &[u8], options: &LinuxOptions) -> Result<Vec<u8>, ElfE
 fn standard_fds(stdin: Input, stdout: Output, stderr: Output) -> FdTable {
     let mut t = FdTable::default();
     let stdin = match stdin {
-        Input::Inherit => OpenFile::Host(HostFd::Shared(0)),
+        Input::Inherit => OpenFile::Host(HostFd::shared(0)),
         Input::Bytes(data) => OpenFile::Bytes { data, pos: Mutex::new(0), kind: MemKind::Pipe },
     };
     let out = |o: Output, fd: i32, s: Stream| match o {
-        Output::Inherit => OpenFile::Host(HostFd::Shared(fd)),
+        Output::Inherit => OpenFile::Host(HostFd::shared(fd)),
         Output::Capture => OpenFile::Capture(s),
     };
     t.install(0, FdEntry::new(Arc::new(stdin), false));

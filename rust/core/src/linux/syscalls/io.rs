@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use super::Args;
 use crate::linux::errno::{Errno, SysResult};
-use crate::linux::fd::{MemKind, OpenFile};
+use crate::linux::fd::{HostFd, MemKind, OpenFile};
 use crate::linux::procfs::ProcFile;
 use crate::linux::uaccess::{self, CHUNK};
 use crate::linux::{host, Process};
@@ -242,6 +242,49 @@ fn read_interruptibly(p: &mut Process, fd: i32, buf: &mut [u8]) -> Result<usize,
     }
 }
 
+/// Write all of `buf` at the position of `h`, as a blocking write does,
+/// but wait for room where the timer's signal or a request to stop the run
+/// can end the wait (sigwait::wait_writable). A wait ended that way after
+/// some bytes went returns their count, as a signal does on Linux; before
+/// any, the call restarts or is abandoned. Descriptors that refuse
+/// RWF_NOWAIT (most regular files, character devices) are remembered and
+/// written as usual; so is one that still would block right after the
+/// poll said it had room (a file whose write must wait for the disk).
+fn write_interruptibly(p: &mut Process, h: &HostFd, buf: &[u8]) -> Result<usize, Errno> {
+    let fd = h.raw();
+    let mut done = 0;
+    let mut waited = false;
+    while h.nowait_writes() {
+        let r = match host::write_nowait(fd, &buf[done..]) {
+            Ok(n) => {
+                done += n;
+                waited = false;
+                if done == buf.len() {
+                    return Ok(done);
+                }
+                continue;
+            }
+            Err(Errno::EOPNOTSUPP) => {
+                h.refuse_nowait_writes();
+                break;
+            }
+            Err(Errno::EAGAIN) if !waited && !is_nonblocking(fd) => super::sigwait::wait_writable(p, fd),
+            Err(Errno::EAGAIN) if waited => break,
+            Err(e) => Err(e),
+        };
+        match r {
+            Ok(()) => waited = true,
+            Err(_) if done > 0 => return Ok(done),
+            Err(e) => return Err(e),
+        }
+    }
+    match host::write(fd, &buf[done..]) {
+        Ok(n) => Ok(done + n),
+        Err(_) if done > 0 => Ok(done),
+        Err(e) => Err(e),
+    }
+}
+
 fn is_nonblocking(fd: i32) -> bool {
     host::fcntl_int(fd, libc::F_GETFL, 0).is_ok_and(|f| f & libc::O_NONBLOCK != 0)
 }
@@ -255,7 +298,7 @@ fn do_write(p: &mut Process, mem: &mut Memory, fd: u64, iovs: &[(u64, u64)], off
     match &*file {
         OpenFile::Host(h) => {
             let plan = Plan::new(mem, iovs, Access::Read)?;
-            write_host(h.raw(), mem, &plan, off)
+            write_host(p, h, mem, &plan, off)
         }
         OpenFile::Bytes { .. } => Err(Errno::EBADF),
         OpenFile::Capture(stream) => {
@@ -277,7 +320,8 @@ fn do_write(p: &mut Process, mem: &mut Memory, fd: u64, iovs: &[(u64, u64)], off
     }
 }
 
-fn write_host(fd: i32, mem: &mut Memory, plan: &Plan, off: Option<i64>) -> SysResult {
+fn write_host(p: &mut Process, h: &HostFd, mem: &mut Memory, plan: &Plan, off: Option<i64>) -> SysResult {
+    let fd = h.raw();
     let mut buf = vec![0u8; (plan.total as usize).min(CHUNK)];
     let mut done = 0u64;
     loop {
@@ -285,7 +329,7 @@ fn write_host(fd: i32, mem: &mut Memory, plan: &Plan, off: Option<i64>) -> SysRe
         plan.gather(mem, done, &mut buf[..want])?;
         let r = match off {
             Some(o) => host::pwrite(fd, &buf[..want], o + done as i64),
-            None => host::write(fd, &buf[..want]),
+            None => write_interruptibly(p, h, &buf[..want]),
         };
         let n = match r {
             Ok(n) => n,

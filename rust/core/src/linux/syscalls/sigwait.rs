@@ -77,12 +77,21 @@ pub fn block(
 /// signal can be acted on (ERESTARTSYS), or the run is asked to stop
 /// (ERESTARTNOINTR: the read is abandoned and issued again on resume).
 pub fn wait_readable(p: &mut Process, fd: i32) -> Result<(), Errno> {
+    wait_ready(p, fd, libc::POLLIN)
+}
+
+/// `wait_readable`, for room to write.
+pub fn wait_writable(p: &mut Process, fd: i32) -> Result<(), Errno> {
+    wait_ready(p, fd, libc::POLLOUT)
+}
+
+fn wait_ready(p: &mut Process, fd: i32, events: libc::c_short) -> Result<(), Errno> {
     loop {
         p.poll_timer();
         if p.signals.deliverable() {
             return Err(Errno::ERESTARTSYS);
         }
-        let mut pfd = vec![libc::pollfd { fd, events: libc::POLLIN, revents: 0 }];
+        let mut pfd = vec![libc::pollfd { fd, events, revents: 0 }];
         let timer = p.signals.timer.deadline;
         if block(p, &mut pfd, timer, None)? > 0 {
             return Ok(());

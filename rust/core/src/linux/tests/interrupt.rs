@@ -150,3 +150,61 @@ fn a_read_of_a_pipe_whose_writers_closed_returns_end_of_file() {
     assert_eq!(g.call(nr::CLOSE, &[write_end]), 0);
     assert_eq!(g.call(nr::READ, &[read_end, SCRATCH + 64, 16]), 0);
 }
+
+/// Fill the pipe behind guest descriptor `write_end` (blocking) to the
+/// brim; the bytes it took.
+fn fill_pipe(g: &mut Guest, write_end: u64) -> i64 {
+    let chunk = vec![b'x'; 4096];
+    g.poke(SCRATCH + 0x1000, &chunk);
+    let mut total = 0;
+    g.p.interruption().refuse_waits();
+    loop {
+        match g.outcome(nr::WRITE, &[write_end, SCRATCH + 0x1000, 4096]) {
+            SyscallOutcome::Interrupted => break,
+            _ => total += g.hart.x[10] as i64,
+        }
+    }
+    g.p.interruption().clear();
+    total
+}
+
+#[test]
+fn a_requested_stop_abandons_a_write_to_a_full_pipe_without_effect() {
+    let mut g = Guest::new();
+    let (read_end, write_end) = guest_pipe(&mut g, 0);
+    let capacity = fill_pipe(&mut g, write_end);
+    assert!(capacity >= 4096, "{capacity}");
+    g.poke(SCRATCH + 32, b"more");
+    let waker = request_after(&g, Duration::from_millis(50));
+    assert_eq!(g.outcome(nr::WRITE, &[write_end, SCRATCH + 32, 4]), SyscallOutcome::Interrupted);
+    waker.join().unwrap();
+    assert_eq!(g.hart.x[10], write_end);
+    g.p.interruption().clear();
+    // Room again: the reissued write goes through whole.
+    assert_eq!(g.call(nr::READ, &[read_end, SCRATCH + 0x2000, 8192]), 8192);
+    assert_eq!(g.call(nr::WRITE, &[write_end, SCRATCH + 32, 4]), 4);
+}
+
+#[test]
+fn a_write_stopped_after_some_bytes_went_returns_their_count() {
+    let mut g = Guest::new();
+    let (read_end, write_end) = guest_pipe(&mut g, 0);
+    fill_pipe(&mut g, write_end);
+    // Room for one page: that much of the two goes, then the wait for
+    // more room is stopped and the count comes back.
+    assert_eq!(g.call(nr::READ, &[read_end, SCRATCH + 0x4000, 4096]), 4096);
+    g.poke(SCRATCH + 0x1000, &[b'y'; 8192]);
+    let waker = request_after(&g, Duration::from_millis(50));
+    assert_eq!(g.call(nr::WRITE, &[write_end, SCRATCH + 0x1000, 8192]), 4096);
+    waker.join().unwrap();
+}
+
+#[test]
+fn a_non_blocking_write_to_a_full_pipe_still_fails_with_eagain() {
+    let mut g = Guest::new();
+    let o_nonblock = 0o4000;
+    let (_read_end, write_end) = guest_pipe(&mut g, o_nonblock);
+    g.poke(SCRATCH + 0x1000, &vec![b'z'; 4096]);
+    while g.call(nr::WRITE, &[write_end, SCRATCH + 0x1000, 4096]) > 0 {}
+    assert_eq!(g.call(nr::WRITE, &[write_end, SCRATCH + 0x1000, 4096]), -11);
+}
