@@ -2,8 +2,8 @@
 //! machine code bytes. It owns no executable memory, so the same code
 //! serves a machine's own JIT and the background compiler threads
 //! (jit::background); the bytes are position independent apart from the
-//! absolute addresses `translate::build` puts in them (helpers, the chain
-//! stub, instructions kept alive by the caller).
+//! absolute addresses `translate::build` puts in them (helpers, and
+//! instructions kept alive by the caller).
 
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::Signature;
