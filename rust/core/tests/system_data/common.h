@@ -31,6 +31,23 @@
 .Lok\@:
 .endm
 
+/* Count this hart in at `counter`; every hart but 0 (`id` holds the hart
+ * id) then sleeps for good, and hart 0 goes on once `harts` have arrived.
+ * Uses t0-t2. */
+.macro ARRIVE_AND_PARK id, counter, harts
+    la t0, \counter
+    li t1, 1
+    amoadd.d zero, t1, (t0)
+    beqz \id, .Lwait\@
+.Lpark\@:
+    wfi
+    j .Lpark\@
+.Lwait\@:
+    ld t1, 0(t0)
+    li t2, \harts
+    bne t1, t2, .Lwait\@
+.endm
+
 /* Fail with `code` unless registers `a` and `b` are equal. */
 .macro CHECK_EQ a, b, code
     beq \a, \b, .Leq\@

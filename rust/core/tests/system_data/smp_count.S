@@ -42,14 +42,7 @@ _start:
     addi s6, s6, -1
     bnez s6, 3b
 
-    la a3, arrived
-    li t1, 1
-    amoadd.d zero, t1, (a3)
-    bnez s0, park
-
-4:  ld t0, 0(a3)
-    li t1, HARTS
-    bne t0, t1, 4b
+    ARRIVE_AND_PARK s0, arrived, HARTS
     la a3, plain
     ld t0, 0(a3)
     CHECK t0, HARTS * ITER, 3
@@ -64,11 +57,6 @@ _start:
     addi t2, t2, -1
     bnez t2, 5b
     PASS
-
-/* Nothing is enabled in mie: the hart never wakes. */
-park:
-    wfi
-    j park
 
     .data
     .align 3

@@ -21,18 +21,8 @@ _start:
     bnez t1, 2b
     addi s2, s2, -1
     bnez s2, 1b
-    la t0, arrived
-    li t1, 1
-    amoadd.d zero, t1, (t0)
-    bnez a0, park
-3:  ld t1, 0(t0)
-    li t2, HARTS
-    bne t1, t2, 3b
+    ARRIVE_AND_PARK a0, arrived, HARTS
     PASS
-
-park:
-    wfi
-    j park
 
     .data
     .align 3
