@@ -372,17 +372,26 @@ class Machine(HookMethods):
         """Hart ``i`` (``harts[i]``)."""
         return self.harts[i]
 
-    def run_sync(self, max_instructions: Optional[int] = None) -> StopReason:
-        """Run until the guest exits or faults, reaches a breakpoint or a
-        memory watch, or ``max_instructions`` more instructions retired
-        (exactly). The GIL is released while guest code runs; syscall hooks
-        are called on this thread (an asynchronous one is a `TypeError`)."""
+    def _begin_run(self, max_instructions: Optional[int]) -> None:
+        """Check the budget and claim the machine for a run (given up in
+        the run's ``finally``)."""
         if max_instructions is not None and max_instructions < 0:
             raise ValueError("max_instructions must be >= 0")
         self._claim()
         try:
             if self._tracing:
                 self._trace_syscalls(False)
+        except BaseException:
+            self._busy = False
+            raise
+
+    def run_sync(self, max_instructions: Optional[int] = None) -> StopReason:
+        """Run until the guest exits or faults, reaches a breakpoint or a
+        memory watch, or ``max_instructions`` more instructions retired
+        (exactly). The GIL is released while guest code runs; syscall hooks
+        are called on this thread (an asynchronous one is a `TypeError`)."""
+        self._begin_run(max_instructions)
+        try:
             left = max_instructions
             while True:
                 before = 0 if left is None else self._core.progress
@@ -413,17 +422,15 @@ class Machine(HookMethods):
         instructions of one of priority 1.
         Cancelling the awaiting task stops the guest at the end of the
         current slice and leaves the machine consistent, to be inspected or
-        resumed. A guest blocked in a sleep, a poll, or a wait for a signal
-        or a child stops at once: the call is abandoned without effect (pc
-        at its ecall) and issued again on resume, keeping its deadline.
+        resumed. A guest blocked in a sleep, a poll, a wait for a signal or
+        a child, or a read or write of a host pipe or terminal stops at
+        once: the call is abandoned without effect (pc at its ecall) and
+        issued again on resume, keeping its deadline (a write that moved
+        some bytes first returns their count instead).
         Syscall hooks are called (and awaited) in the awaiting task;
         breakpoints and memory watches end the run as with `run_sync`."""
-        if max_instructions is not None and max_instructions < 0:
-            raise ValueError("max_instructions must be >= 0")
-        self._claim()
+        self._begin_run(max_instructions)
         try:
-            if self._tracing:
-                self._trace_syscalls(False)
             left = max_instructions
             while True:
                 before = 0 if left is None else self._core.progress
