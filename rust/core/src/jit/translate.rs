@@ -29,10 +29,11 @@
 //! cover it; so a hot loop never leaves compiled code.
 //!
 //! Memory accesses have only the inline TLB fast path (one compare and
-//! one load on a hit): on a miss (or a page-crossing access, a store to a
-//! page holding code, a misaligned atomic) the block leaves before the
-//! access with exit code SLOW and the interpreter runs from there. The
-//! TLB is large (mem::tlb), so misses are rare once it is warm.
+//! one load on a hit, trying first the entry the same base register used
+//! last): on a miss (or a page-crossing access, a store to a page holding
+//! code, a misaligned atomic) the block leaves before the access with exit
+//! code SLOW and the interpreter runs from there. The TLB is large
+//! (mem::tlb), so misses are rare once it is warm.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
@@ -147,6 +148,38 @@ struct Tx<'a, 'b> {
     budget: Variable,
     entered: Variable,
     fp: fp::FpCache,
+}
+
+/// The two TLBs compiled code reads (`mem::tlb`): loads look up the read
+/// TLB, stores the write TLB, read-modify-writes both.
+#[derive(Clone, Copy)]
+enum Tlb {
+    Read,
+    Write,
+}
+
+impl Tlb {
+    /// Where `JitContext` holds the address of its entry array.
+    fn offset(self) -> i32 {
+        match self {
+            Tlb::Read => OFF_READ_TLB,
+            Tlb::Write => OFF_WRITE_TLB,
+        }
+    }
+
+    /// The TLBs an access by `op` goes through.
+    fn used_by(op: Op) -> &'static [Tlb] {
+        use Op::*;
+        match op {
+            Lb | Lh | Lw | Ld | Lbu | Lhu | Lwu | Flw | Fld | LrW | LrD => &[Tlb::Read],
+            Sb | Sh | Sw | Sd | Fsw | Fsd | ScW | ScD => &[Tlb::Write],
+            AmoswapW | AmoaddW | AmoxorW | AmoandW | AmoorW | AmominW | AmomaxW | AmominuW | AmomaxuW
+            | AmoswapD | AmoaddD | AmoxorD | AmoandD | AmoorD | AmominD | AmomaxD | AmominuD | AmomaxuD => {
+                &[Tlb::Read, Tlb::Write]
+            }
+            _ => &[],
+        }
+    }
 }
 
 /// Exits before the block's end, each shared by all instructions.
@@ -375,25 +408,62 @@ impl Tx<'_, '_> {
         self.b.inst_results(call)[0]
     }
 
-    /// Probe the TLB at `tlb_off` for `size` bytes at `addr`: (hit flag,
-    /// the TLB entry, the offset in the page). See `tlb::Entry`.
+    /// Host address of `size` bytes at `addr`, whose base register is
+    /// `base`, through the TLB `kind`. On a miss (or a page-crossing
+    /// access) instruction `i` at `pc` has not run and the block leaves for
+    /// the interpreter, which refills the TLB or raises the fault. An
+    /// out-of-line refill call was measured slower: a call site in a block
+    /// makes every value live across it spill, hot path included.
     ///
-    /// The entry is the slot of the first byte's page, the tag compared
-    /// that of the last byte's page: one compare covers both "this page is
-    /// cached" and "the access stays in it", because the next page's entry
-    /// lives in another slot.
-    fn tlb_probe(&mut self, tlb_off: i32, addr: Value, size: u64) -> (Value, Value, Value) {
-        let base = self.b.ins().load(I64, trusted(), self.ctx, tlb_off);
+    /// The entry tried first is the one the last access through the same
+    /// base register and TLB used in this call of the function (see
+    /// `entry_var`): a pointer walk or a stack frame stays in one page, and
+    /// then the host address needs no index computed from `addr`, only the
+    /// entry's tag compared: the load of its addend does not wait for
+    /// `addr`. Otherwise the slot of `addr`'s page is probed and
+    /// remembered. The tag compared is that of the access's last byte's
+    /// page: in the slot of the first byte's page, one compare covers "this
+    /// page is cached" and "the access stays in it" (tlb::Entry), because
+    /// the next page's entry lives in another slot. A stale or unrelated
+    /// entry just fails the compare.
+    fn host_address(&mut self, i: usize, pc: u64, kind: Tlb, base: u8, addr: Value, size: u64) -> Value {
+        let last = if size > 1 { self.offset(addr, size as i64 - 1) } else { addr };
+        let want = self.b.ins().bor_imm(last, 0xfff);
+        let var = entry_var(kind, base);
+        let e = self.b.use_var(var);
+        let tag = self.b.ins().load(I64, trusted(), e, 0);
+        let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
+        let (fast, probe) = (self.b.create_block(), self.b.create_block());
+        if size > 1 {
+            // The remembered entry need not be the slot of the first
+            // byte's page, so the last byte's tag alone does not rule out
+            // an access that starts in the page before.
+            let in_page = self.b.create_block();
+            self.b.ins().brif(hit, in_page, &[], probe, &[]);
+            self.b.switch_to_block(in_page);
+            self.b.seal_block(in_page);
+            let off = self.b.ins().band_imm(addr, 0xfff);
+            let fits = self.b.ins().icmp_imm(IntCC::UnsignedLessThanOrEqual, off, 0x1000 - size as i64);
+            self.b.ins().brif(fits, fast, &[], probe, &[]);
+        } else {
+            self.b.ins().brif(hit, fast, &[], probe, &[]);
+        }
+
+        self.b.set_cold_block(probe);
+        self.b.switch_to_block(probe);
+        self.b.seal_block(probe);
+        let array = self.b.ins().load(I64, trusted(), self.ctx, kind.offset());
         let idx = self.b.ins().ushr_imm(addr, 12 - 4);
         let idx = self.b.ins().band_imm(idx, ((tlb::ENTRIES - 1) << 4) as i64);
-        let e = self.b.ins().iadd(base, idx);
-        let tag = self.b.ins().load(I64, trusted(), e, 0);
-        let last = if size > 1 { self.offset(addr, size as i64 - 1) } else { addr };
-        let last_vpn = self.b.ins().ushr_imm(last, 12);
-        let want = self.b.ins().bnot(last_vpn);
+        let slot = self.b.ins().iadd(array, idx);
+        self.b.def_var(var, slot);
+        let tag = self.b.ins().load(I64, trusted(), slot, 0);
         let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
-        let off = self.b.ins().band_imm(addr, 0xfff);
-        (hit, e, off)
+        self.miss_exit(i, pc, hit, fast);
+
+        let e = self.b.use_var(var);
+        let addend = self.b.ins().load(I64, trusted(), e, 8);
+        self.b.ins().iadd(addend, addr)
     }
 
     /// `addr + k`, folded into `addr`'s own immediate when it is `base +
@@ -408,20 +478,6 @@ impl Tx<'_, '_> {
         self.b.ins().iadd_imm(addr, k)
     }
 
-    /// Host address of `size` bytes at `addr` through the TLB at
-    /// `tlb_off`. On a miss (or a page-crossing access) instruction `i` at
-    /// `pc` has not run and the block leaves for the interpreter, which
-    /// refills the TLB or raises the fault. An out-of-line refill call was
-    /// measured slower: a call site in a block makes every value live
-    /// across it spill, hot path included.
-    fn host_address(&mut self, i: usize, pc: u64, tlb_off: i32, addr: Value, size: u64) -> Value {
-        let (hit, e, off) = self.tlb_probe(tlb_off, addr, size);
-        let fast = self.b.create_block();
-        self.miss_exit(i, pc, hit, fast);
-        let host = self.b.ins().load(I64, trusted(), e, 8);
-        self.b.ins().iadd(host, off)
-    }
-
     /// Leave for the interpreter unless `ok`: instruction `i` at `pc` has
     /// not run, the interpreter runs it (or raises its fault). Continue in
     /// the block `fast` otherwise.
@@ -433,9 +489,10 @@ impl Tx<'_, '_> {
         self.b.seal_block(fast);
     }
 
-    /// Load `size` bytes at `addr`, zero-extended to 64 bits.
-    fn load(&mut self, i: usize, pc: u64, addr: Value, size: u64) -> Value {
-        let p = self.host_address(i, pc, OFF_READ_TLB, addr, size);
+    /// Load `size` bytes at `addr` (base register `base`), zero-extended
+    /// to 64 bits.
+    fn load(&mut self, i: usize, pc: u64, base: u8, addr: Value, size: u64) -> Value {
+        let p = self.host_address(i, pc, Tlb::Read, base, addr, size);
         match size {
             1 => self.b.ins().uload8(I64, guest_flags(), p, 0),
             2 => self.b.ins().uload16(I64, guest_flags(), p, 0),
@@ -444,11 +501,11 @@ impl Tx<'_, '_> {
         }
     }
 
-    /// Store the low `size` bytes of `v` at `addr`. Code pages are never
-    /// in the write TLB, so stores to them go to the interpreter, which
-    /// notes the dirty code for the run loop.
-    fn store(&mut self, i: usize, pc: u64, addr: Value, size: u64, v: Value) {
-        let p = self.host_address(i, pc, OFF_WRITE_TLB, addr, size);
+    /// Store the low `size` bytes of `v` at `addr` (base register `base`).
+    /// Code pages are never in the write TLB, so stores to them go to the
+    /// interpreter, which notes the dirty code for the run loop.
+    fn store(&mut self, i: usize, pc: u64, base: u8, addr: Value, size: u64, v: Value) {
+        let p = self.host_address(i, pc, Tlb::Write, base, addr, size);
         match size {
             1 => self.b.ins().istore8(guest_flags(), v, p, 0),
             2 => self.b.ins().istore16(guest_flags(), v, p, 0),
@@ -468,9 +525,9 @@ impl Tx<'_, '_> {
 
     /// Host address of `size` bytes at `addr` for a read-modify-write:
     /// both TLBs must hit (the interpreter reads, then writes).
-    fn rmw_address(&mut self, i: usize, pc: u64, addr: Value, size: u64) -> Value {
-        self.host_address(i, pc, OFF_READ_TLB, addr, size);
-        self.host_address(i, pc, OFF_WRITE_TLB, addr, size)
+    fn rmw_address(&mut self, i: usize, pc: u64, base: u8, addr: Value, size: u64) -> Value {
+        self.host_address(i, pc, Tlb::Read, base, addr, size);
+        self.host_address(i, pc, Tlb::Write, base, addr, size)
     }
 
     /// An AMO (single hart: a plain read-modify-write) of `size` bytes;
@@ -480,7 +537,7 @@ impl Tx<'_, '_> {
         let a = self.get(inst.rs1);
         let src = self.get(inst.rs2);
         self.require_aligned(i, pc, a, size);
-        let p = self.rmw_address(i, pc, a, size);
+        let p = self.rmw_address(i, pc, inst.rs1, a, size);
         let ty = if size == 4 { I32 } else { I64 };
         let old = self.b.ins().load(ty, guest_flags(), p, 0);
         let src = if size == 4 { self.low32(src) } else { src };
@@ -511,7 +568,7 @@ impl Tx<'_, '_> {
     fn lr(&mut self, i: usize, pc: u64, inst: &Inst, size: u64) {
         let a = self.get(inst.rs1);
         self.require_aligned(i, pc, a, size);
-        let v = self.load(i, pc, a, size);
+        let v = self.load(i, pc, inst.rs1, a, size);
         self.b.ins().store(trusted(), a, self.hart, OFF_RESERVATION);
         let v = if size == 4 { self.sext32(v) } else { v };
         self.set(inst.rd, v);
@@ -531,7 +588,7 @@ impl Tx<'_, '_> {
         self.b.seal_block(try_store);
         // A miss leaves before anything changed: the interpreter redoes
         // the whole SC.
-        self.store(i, pc, a, size, v);
+        self.store(i, pc, inst.rs1, a, size, v);
         self.b.ins().jump(done, &[]);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
@@ -613,6 +670,23 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
             b.def_var(x_var(r), v);
         }
     }
+    // The TLB entry each base register's accesses try first starts as the
+    // array's first slot: any entry is a safe guess (its tag decides).
+    let mut bases = [0u32; 2];
+    for inst in blocks.iter().flat_map(|(_, insts)| insts.iter()) {
+        for &kind in Tlb::used_by(inst.op) {
+            bases[kind as usize] |= 1 << inst.rs1;
+        }
+    }
+    for kind in [Tlb::Read, Tlb::Write] {
+        if bases[kind as usize] != 0 {
+            let array = b.ins().load(I64, trusted(), ctx, kind.offset());
+            for r in (0..32u8).filter(|r| bases[kind as usize] & 1 << r != 0) {
+                b.declare_var(entry_var(kind, r), I64);
+                b.def_var(entry_var(kind, r), array);
+            }
+        }
+    }
     let members: Vec<(u64, CBlock, u64)> =
         blocks.iter().map(|&(pc, insts)| (pc, b.create_block(), insts.len() as u64)).collect();
     b.ins().jump(members[0].1, &[]);
@@ -654,6 +728,12 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
 /// The variable holding guest register x`r` (1..=31) in a region.
 fn x_var(r: u8) -> Variable {
     Variable::from_u32(2 + r as u32)
+}
+
+/// The variable holding the TLB entry that accesses of TLB `kind` through
+/// base register x`r` tried last (see `Tx::host_address`).
+fn entry_var(kind: Tlb, r: u8) -> Variable {
+    Variable::from_u32(34 + 32 * kind as u32 + r as u32)
 }
 
 /// For each guest block of a region, the x registers that may hold values
@@ -761,7 +841,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
             ($size:expr, $signed:expr) => {{
                 let a = t.get(r1);
                 let addr = t.b.ins().iadd_imm(a, imm);
-                let v = t.load(i, pc, addr, $size);
+                let v = t.load(i, pc, r1, addr, $size);
                 let v = match ($signed, $size) {
                     (true, 1) => { let w = t.b.ins().ireduce(types::I8, v); t.b.ins().sextend(I64, w) }
                     (true, 2) => { let w = t.b.ins().ireduce(types::I16, v); t.b.ins().sextend(I64, w) }
@@ -776,7 +856,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
                 let a = t.get(r1);
                 let addr = t.b.ins().iadd_imm(a, imm);
                 let v = t.get(r2);
-                t.store(i, pc, addr, $size, v);
+                t.store(i, pc, r1, addr, $size, v);
             }};
         }
         match inst.op {
@@ -926,7 +1006,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
                 let a = t.get(r1);
                 let addr = t.b.ins().iadd_imm(a, imm);
                 let size = if inst.op == Flw { 4 } else { 8 };
-                let v = t.load(i, pc, addr, size);
+                let v = t.load(i, pc, r1, addr, size);
                 // Singles are NaN-boxed in the 64-bit register.
                 let v = if size == 4 { t.b.ins().bor_imm(v, 0xffff_ffff_0000_0000u64 as i64) } else { v };
                 t.set_f(rd, v);
@@ -945,7 +1025,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
                 let a = t.get(r1);
                 let addr = t.b.ins().iadd_imm(a, imm);
                 let v = t.get_f(r2);
-                t.store(i, pc, addr, if inst.op == Fsw { 4 } else { 8 }, v);
+                t.store(i, pc, r1, addr, if inst.op == Fsw { 4 } else { 8 }, v);
             }
             Ecall => {
                 // The run loop retires the ecall: refund its charge.

@@ -16,22 +16,27 @@ pub const ENTRIES: usize = 8192;
 /// whole array.
 const FILL_LOG: usize = 256;
 
-/// Layout shared with compiled code: `tag` at offset 0, `host` at 8. The
-/// tag of page `vpn` is `!vpn`, so the all-zero entry (what a fresh
-/// allocation holds) matches no page: page numbers are below 2^52.
+/// Layout shared with compiled code: `tag` at offset 0, `addend` at 8.
+///
+/// The tag of page `vpn` is its address with the offset bits all ones, so
+/// that compiled code compares it with the last byte of an access ORed
+/// with 0xfff: one compare says both "this page is cached" and "the access
+/// stays in it". The all-zero entry (what a fresh mapping holds) matches
+/// no page. `addend` is the host page's address minus the guest page's,
+/// so a guest address plus it is the host address with no masking.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Entry {
     tag: u64,
-    host: *mut u8,
+    addend: *mut u8,
 }
 
-const EMPTY: Entry = Entry { tag: 0, host: std::ptr::null_mut() };
+const EMPTY: Entry = Entry { tag: 0, addend: std::ptr::null_mut() };
 
 /// The tag an entry holds for guest page `vpn`.
 #[inline(always)]
 pub const fn tag(vpn: u64) -> u64 {
-    !vpn
+    vpn << 12 | 0xfff
 }
 
 pub struct Tlb {
@@ -72,8 +77,8 @@ impl Tlb {
         let e = self.entries.as_slice().get(Self::slot(vpn))?;
         let off = (addr & 0xfff) as usize;
         if e.tag == tag(vpn) && off + n <= 4096 {
-            // SAFETY: off < 4096 and host points at a 4096-byte page.
-            Some(unsafe { e.host.add(off) })
+            // The addend takes the guest page's address to the host page's.
+            Some(e.addend.wrapping_add(addr as usize))
         } else {
             None
         }
@@ -96,7 +101,8 @@ impl Tlb {
     pub fn fill(&mut self, vpn: u64, host: *mut u8) {
         self.allocate();
         let slot = Self::slot(vpn);
-        self.entries.as_mut_slice()[slot] = Entry { tag: tag(vpn), host };
+        let addend = host.wrapping_sub((vpn << 12) as usize);
+        self.entries.as_mut_slice()[slot] = Entry { tag: tag(vpn), addend };
         if let Some(log) = &mut self.filled {
             if log.len() < FILL_LOG {
                 log.push(slot as u32);
