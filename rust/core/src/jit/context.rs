@@ -64,7 +64,8 @@ pub struct JitContext {
     pub table: *const JitEntry,
     pub read_tlb: *const u8,
     pub write_tlb: *const u8,
-    /// Blocks entered by the dispatcher.
+    /// Compiled functions entered through the pc table, by the
+    /// dispatcher or another function's chain exit.
     pub entered: u64,
     pub hart: *mut Hart,
     pub mem: *mut Memory,

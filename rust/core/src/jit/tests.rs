@@ -296,7 +296,8 @@ fn self_loops_match_the_interpreter_under_every_budget() {
         let (e, left, entered) = (run.exit, run.budget_left, run.entered);
         assert_eq!(e, exit::RETURN, "budget {budget}");
         assert_eq!(budget - left, ni, "budget {budget}: retired");
-        assert_eq!(entered, ni / n, "budget {budget}: block runs");
+        // Every iteration stays in the function the dispatcher entered once.
+        assert_eq!(entered, (ni > 0) as u64, "budget {budget}: entries");
         assert_eq!((hi.x, hi.pc), (hj.x, hj.pc), "budget {budget}");
     }
 }
@@ -339,7 +340,8 @@ fn regions_match_the_interpreter_under_every_budget() {
         let (e, left, entered) = (run.exit, run.budget_left, run.entered);
         assert_eq!(e, exit::RETURN, "budget {budget}");
         assert_eq!(budget - left, ni, "budget {budget}: retired");
-        assert_eq!(entered, runs, "budget {budget}: blocks entered");
+        // Jumps between the region's blocks stay in the function.
+        assert_eq!(entered, (runs > 0) as u64, "budget {budget}: entries");
         assert_eq!((hi.x, hi.pc), (hj.x, hj.pc), "budget {budget}");
     }
 }

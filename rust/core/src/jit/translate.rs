@@ -6,7 +6,8 @@
 //! (engine::region picks them); the function is entered at the first. A
 //! jump between blocks of the region is a jump inside the function,
 //! charging the target's instructions to the budget exactly as chaining
-//! would, so loops run without leaving it.
+//! would, so loops run without leaving it. (It is not counted as a chain
+//! hit: `entered` counts functions entered through the pc table.)
 //!
 //! Guest x registers live in Cranelift variables across the whole region.
 //! In a region that loops, those it reads (or may have written when a
@@ -142,11 +143,12 @@ struct Tx<'a, 'b> {
     /// first instruction starts, instruction count. A jump to one of them
     /// stays in this function.
     members: Vec<(u64, CBlock, u64)>,
-    /// `ctx.budget` and `ctx.entered`, kept in registers and stored at
-    /// every exit: a loop inside the region charges each guest block it
-    /// enters without a round trip through memory.
+    /// `ctx.budget`, kept in a register and stored at every exit: a loop
+    /// inside the region charges each guest block it enters without a
+    /// round trip through memory.
     budget: Variable,
-    entered: Variable,
+    /// `ctx.entered` (this function's entry counted), stored at every exit.
+    entered: Value,
     fp: fp::FpCache,
 }
 
@@ -254,9 +256,6 @@ impl Tx<'_, '_> {
             self.b.seal_block(go);
             let left = self.b.ins().iadd_imm(budget, -(n as i64));
             self.b.def_var(self.budget, left);
-            let entered = self.b.use_var(self.entered);
-            let entered = self.b.ins().iadd_imm(entered, 1);
-            self.b.def_var(self.entered, entered);
             self.b.ins().jump(target, &[]);
             self.b.switch_to_block(out);
             self.b.seal_block(out);
@@ -269,8 +268,7 @@ impl Tx<'_, '_> {
     fn store_counters(&mut self) {
         let budget = self.b.use_var(self.budget);
         self.b.ins().store(trusted(), budget, self.ctx, OFF_BUDGET);
-        let entered = self.b.use_var(self.entered);
-        self.b.ins().store(trusted(), entered, self.ctx, OFF_ENTERED);
+        self.b.ins().store(trusted(), self.entered, self.ctx, OFF_ENTERED);
     }
 
     /// Leave the block for the next pc `pcv`, through the chain exit.
@@ -317,8 +315,7 @@ impl Tx<'_, '_> {
         self.b.switch_to_block(go);
         self.b.seal_block(go);
         let left = self.b.ins().isub(budget, n);
-        let entered = self.b.use_var(self.entered);
-        let entered = self.b.ins().iadd_imm(entered, 1);
+        let entered = self.b.ins().iadd_imm(self.entered, 1);
         let code = self.b.ins().load(I64, trusted(), e, OFF_ENTRY_CODE);
         let sig = self.b.import_signature(block_signature());
         self.b.ins().return_call_indirect(sig, code, &[self.ctx, self.hart, left, entered]);
@@ -649,11 +646,9 @@ impl Tx<'_, '_> {
 pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: CallConv, native_fma: bool) {
     let params = enter_function(b);
     let (ctx, hart) = (params[0], params[1]);
-    let (budget, entered) = (Variable::from_u32(0), Variable::from_u32(1));
+    let budget = Variable::from_u32(0);
     b.declare_var(budget, I64);
-    b.declare_var(entered, I64);
     b.def_var(budget, params[2]);
-    b.def_var(entered, params[3]);
     let (dirty_in, looping) = dirty_at_entry(blocks);
     // Every register that may be dirty where a guest block starts is
     // defined on function entry, and so, when the region loops, is every
@@ -705,7 +700,7 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
         sides: [None; 2],
         members,
         budget,
-        entered,
+        entered: params[3],
         fp: fp::FpCache::new(native_fma),
     };
     for (k, &(start, insts)) in blocks.iter().enumerate() {
