@@ -143,6 +143,11 @@ struct Tx<'a, 'b> {
     /// first instruction starts, instruction count. A jump to one of them
     /// stays in this function.
     members: Vec<(u64, CBlock, u64)>,
+    /// Instructions of all the region's blocks: the most a path that only
+    /// jumps forward (to a later member) can retire. The budget is checked
+    /// against it on entry and on jumps back (any loop has one), so
+    /// forward jumps need no check and the budget never runs short.
+    region_insts: u64,
     /// `ctx.budget`, kept in a register and stored at every exit: a loop
     /// inside the region charges each guest block it enters without a
     /// round trip through memory.
@@ -247,14 +252,22 @@ impl Tx<'_, '_> {
     /// code when it is in the region and the budget covers it (charging
     /// it as the dispatcher would), else chained.
     fn goto_pc(&mut self, pc: u64) {
-        if let Some(&(_, target, n)) = self.members.iter().find(|m| m.0 == pc) {
+        if let Some(k) = self.members.iter().position(|m| m.0 == pc) {
+            let (_, target, n) = self.members[k];
             let budget = self.b.use_var(self.budget);
-            let enough = self.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, budget, n as i64);
+            let left = self.b.ins().iadd_imm(budget, -(n as i64));
+            if k > self.cur {
+                // Forward: covered by the last check (see `region_insts`).
+                self.b.def_var(self.budget, left);
+                self.b.ins().jump(target, &[]);
+                return;
+            }
+            let need = self.region_insts as i64;
+            let enough = self.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, budget, need);
             let (go, out) = (self.b.create_block(), self.b.create_block());
             self.b.ins().brif(enough, go, &[], out, &[]);
             self.b.switch_to_block(go);
             self.b.seal_block(go);
-            let left = self.b.ins().iadd_imm(budget, -(n as i64));
             self.b.def_var(self.budget, left);
             self.b.ins().jump(target, &[]);
             self.b.switch_to_block(out);
@@ -262,6 +275,23 @@ impl Tx<'_, '_> {
         }
         let pcv = self.b.ins().iconst(I64, pc as i64);
         self.goto(pcv);
+    }
+
+    /// On function entry (the first block charged): leave for the
+    /// interpreter before anything ran unless the budget covers every
+    /// instruction of the region, as `goto_pc` expects.
+    fn check_entry_budget(&mut self, pc: u64, first: CBlock) {
+        let n = self.members[0].2;
+        if self.region_insts == n {
+            self.b.ins().jump(first, &[]);
+            return;
+        }
+        let budget = self.b.use_var(self.budget);
+        let enough = self.b.ins().icmp_imm(IntCC::UnsignedGreaterThanOrEqual, budget, (self.region_insts - n) as i64);
+        let stub = self.b.create_block();
+        self.b.ins().brif(enough, first, &[], stub, &[]);
+        self.n = n;
+        self.side_stub(stub, Side::Slow, 0, pc);
     }
 
     /// Store the budget and entry count kept in variables (before leaving).
@@ -684,7 +714,8 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
     }
     let members: Vec<(u64, CBlock, u64)> =
         blocks.iter().map(|&(pc, insts)| (pc, b.create_block(), insts.len() as u64)).collect();
-    b.ins().jump(members[0].1, &[]);
+    let (first_pc, first) = (members[0].0, members[0].1);
+    let region_insts = members.iter().map(|m| m.2).sum();
     let mut t = Tx {
         b,
         ctx,
@@ -699,10 +730,12 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
         chain: None,
         sides: [None; 2],
         members,
+        region_insts,
         budget,
         entered: params[3],
         fp: fp::FpCache::new(native_fma),
     };
+    t.check_entry_budget(first_pc, first);
     for (k, &(start, insts)) in blocks.iter().enumerate() {
         let (_, host_block, n) = t.members[k];
         t.b.switch_to_block(host_block);
