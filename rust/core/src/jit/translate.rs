@@ -143,6 +143,9 @@ struct Tx<'a, 'b> {
     /// first instruction starts, instruction count. A jump to one of them
     /// stays in this function.
     members: Vec<(u64, CBlock, u64)>,
+    /// Whether a block of the region jumps to one of them (the region
+    /// loops): then registers and TLB entries stay in variables.
+    looping: bool,
     /// Instructions of all the region's blocks: the most a path that only
     /// jumps forward (to a later member) can retire. The budget is checked
     /// against it on entry and on jumps back (any loop has one), so
@@ -442,55 +445,78 @@ impl Tx<'_, '_> {
     /// out-of-line refill call was measured slower: a call site in a block
     /// makes every value live across it spill, hot path included.
     ///
-    /// The entry tried first is the one the last access through the same
-    /// base register and TLB used in this call of the function (see
-    /// `entry_var`): a pointer walk or a stack frame stays in one page, and
-    /// then the host address needs no index computed from `addr`, only the
-    /// entry's tag compared: the load of its addend does not wait for
-    /// `addr`. Otherwise the slot of `addr`'s page is probed and
-    /// remembered. The tag compared is that of the access's last byte's
-    /// page: in the slot of the first byte's page, one compare covers "this
-    /// page is cached" and "the access stays in it" (tlb::Entry), because
-    /// the next page's entry lives in another slot. A stale or unrelated
-    /// entry just fails the compare.
+    /// The tag compared is that of the access's last byte's page: in the
+    /// slot of the first byte's page, one compare covers "this page is
+    /// cached" and "the access stays in it" (tlb::Entry), because the next
+    /// page's entry lives in another slot.
+    ///
+    /// In a region that loops, the entry tried first is the one the last
+    /// access through the same base register and TLB used in this call of
+    /// the function (see `entry_var`): a pointer walk or a stack frame stays
+    /// in one page, and then the host address needs no index computed from
+    /// `addr`, only the entry's tag compared: the load of its addend does
+    /// not wait for `addr`. Otherwise the slot of `addr`'s page is probed
+    /// and remembered. A stale or unrelated entry just fails the compare.
+    /// Straight-line code runs each access once per call, so it probes
+    /// the slot at once (fewer blocks to compile).
     fn host_address(&mut self, i: usize, pc: u64, kind: Tlb, base: u8, addr: Value, size: u64) -> Value {
         let last = if size > 1 { self.offset(addr, size as i64 - 1) } else { addr };
         let want = self.b.ins().bor_imm(last, 0xfff);
-        let var = entry_var(kind, base);
-        let e = self.b.use_var(var);
-        let tag = self.b.ins().load(I64, trusted(), e, 0);
-        let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
-        let (fast, probe) = (self.b.create_block(), self.b.create_block());
-        if size > 1 {
-            // The remembered entry need not be the slot of the first
-            // byte's page, so the last byte's tag alone does not rule out
-            // an access that starts in the page before.
-            let in_page = self.b.create_block();
-            self.b.ins().brif(hit, in_page, &[], probe, &[]);
-            self.b.switch_to_block(in_page);
-            self.b.seal_block(in_page);
-            let off = self.b.ins().band_imm(addr, 0xfff);
-            let fits = self.b.ins().icmp_imm(IntCC::UnsignedLessThanOrEqual, off, 0x1000 - size as i64);
-            self.b.ins().brif(fits, fast, &[], probe, &[]);
+        let fast = self.b.create_block();
+        let entry = if self.looping {
+            let var = entry_var(kind, base);
+            let e = self.b.use_var(var);
+            let tag = self.b.ins().load(I64, trusted(), e, 0);
+            let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
+            let probe = self.b.create_block();
+            if size > 1 {
+                // The remembered entry need not be the slot of the first
+                // byte's page, so the last byte's tag alone does not rule
+                // out an access that starts in the page before.
+                let in_page = self.b.create_block();
+                self.b.ins().brif(hit, in_page, &[], probe, &[]);
+                self.b.switch_to_block(in_page);
+                self.b.seal_block(in_page);
+                let off = self.b.ins().band_imm(addr, 0xfff);
+                let fits = self.b.ins().icmp_imm(IntCC::UnsignedLessThanOrEqual, off, 0x1000 - size as i64);
+                self.b.ins().brif(fits, fast, &[], probe, &[]);
+            } else {
+                self.b.ins().brif(hit, fast, &[], probe, &[]);
+            }
+            self.b.set_cold_block(probe);
+            self.b.switch_to_block(probe);
+            self.b.seal_block(probe);
+            Some(var)
         } else {
-            self.b.ins().brif(hit, fast, &[], probe, &[]);
-        }
-
-        self.b.set_cold_block(probe);
-        self.b.switch_to_block(probe);
-        self.b.seal_block(probe);
+            None
+        };
         let array = self.b.ins().load(I64, trusted(), self.ctx, kind.offset());
         let idx = self.b.ins().ushr_imm(addr, 12 - 4);
         let idx = self.b.ins().band_imm(idx, ((tlb::ENTRIES - 1) << 4) as i64);
         let slot = self.b.ins().iadd(array, idx);
-        self.b.def_var(var, slot);
         let tag = self.b.ins().load(I64, trusted(), slot, 0);
         let hit = self.b.ins().icmp(IntCC::Equal, tag, want);
-        self.miss_exit(i, pc, hit, fast);
-
-        let e = self.b.use_var(var);
+        let e = match entry {
+            Some(var) => {
+                self.b.def_var(var, slot);
+                self.miss_exit(i, pc, hit, fast);
+                self.b.use_var(var)
+            }
+            None => {
+                self.miss_exit(i, pc, hit, fast);
+                slot
+            }
+        };
         let addend = self.b.ins().load(I64, trusted(), e, 8);
         self.b.ins().iadd(addend, addr)
+    }
+
+    /// The address `base + imm` of a load or store.
+    fn address(&mut self, base: Value, imm: i64) -> Value {
+        if imm == 0 {
+            return base;
+        }
+        self.b.ins().iadd_imm(base, imm)
     }
 
     /// `addr + k`, folded into `addr`'s own immediate when it is `base +
@@ -704,7 +730,7 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
         }
     }
     for kind in [Tlb::Read, Tlb::Write] {
-        if bases[kind as usize] != 0 {
+        if looping && bases[kind as usize] != 0 {
             let array = b.ins().load(I64, trusted(), ctx, kind.offset());
             for r in (0..32u8).filter(|r| bases[kind as usize] & 1 << r != 0) {
                 b.declare_var(entry_var(kind, r), I64);
@@ -730,6 +756,7 @@ pub fn build(b: &mut FunctionBuilder, blocks: &[(u64, &[Inst])], call_conv: Call
         chain: None,
         sides: [None; 2],
         members,
+        looping,
         region_insts,
         budget,
         entered: params[3],
@@ -868,7 +895,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
         macro_rules! load {
             ($size:expr, $signed:expr) => {{
                 let a = t.get(r1);
-                let addr = t.b.ins().iadd_imm(a, imm);
+                let addr = t.address(a, imm);
                 let v = t.load(i, pc, r1, addr, $size);
                 let v = match ($signed, $size) {
                     (true, 1) => { let w = t.b.ins().ireduce(types::I8, v); t.b.ins().sextend(I64, w) }
@@ -882,7 +909,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
         macro_rules! store {
             ($size:expr) => {{
                 let a = t.get(r1);
-                let addr = t.b.ins().iadd_imm(a, imm);
+                let addr = t.address(a, imm);
                 let v = t.get(r2);
                 t.store(i, pc, r1, addr, $size, v);
             }};
@@ -1032,7 +1059,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
             }
             Flw | Fld => {
                 let a = t.get(r1);
-                let addr = t.b.ins().iadd_imm(a, imm);
+                let addr = t.address(a, imm);
                 let size = if inst.op == Flw { 4 } else { 8 };
                 let v = t.load(i, pc, r1, addr, size);
                 // Singles are NaN-boxed in the 64-bit register.
@@ -1051,7 +1078,7 @@ fn translate_insts(t: &mut Tx, start: u64, insts: &[Inst]) {
             }
             Fsw | Fsd => {
                 let a = t.get(r1);
-                let addr = t.b.ins().iadd_imm(a, imm);
+                let addr = t.address(a, imm);
                 let v = t.get_f(r2);
                 t.store(i, pc, r1, addr, if inst.op == Fsw { 4 } else { 8 }, v);
             }
