@@ -294,7 +294,10 @@ impl Tx<'_, '_> {
         let stub = self.b.create_block();
         self.b.ins().brif(enough, first, &[], stub, &[]);
         self.n = n;
+        // Nothing ran: the hart holds every register already.
+        let dirty = std::mem::take(&mut self.dirty_in[0]);
         self.side_stub(stub, Side::Slow, 0, pc);
+        self.dirty_in[0] = dirty;
     }
 
     /// Store the budget and entry count kept in variables (before leaving).
