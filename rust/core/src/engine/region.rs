@@ -2,7 +2,8 @@
 //!
 //! A region is the hot block and the blocks of loops through it: blocks it
 //! reaches by direct branches, jumps and fall-through that lead back to
-//! it, all lying wholly in the hot block's first page. Jumps between them
+//! it, all lying wholly in the hot block's first page, and the short blocks
+//! ending in an indirect jump that those jump to. Jumps between them
 //! stay inside one compiled function, so a loop of a few blocks never goes
 //! through the pc table.
 //!
@@ -21,6 +22,9 @@ pub const MAX_BLOCKS: usize = 8;
 pub const MAX_INSTS: usize = 160;
 /// Most blocks looked at while searching for loops back to the head.
 const MAX_SEARCH: usize = 16;
+/// Most instructions of a block ending in an indirect jump that a region
+/// takes in although it does not lead back to the head.
+const MAX_TAIL_INSTS: usize = 12;
 
 /// The blocks to compile for hot block `head`: `head` first, then the
 /// blocks of loops through it, all `Jit::translatable`.
@@ -79,6 +83,22 @@ pub fn pick(cache: &mut BlockCache, mem: &mut Memory, head: BlockId) -> Vec<Bloc
                 changed = true;
             }
         }
+    }
+    // A short block ending in an indirect jump that the loop jumps to (an
+    // interpreter's dispatch, a function's return path) joins too: the
+    // region then leaves through that jump's own lookup instead of first
+    // chaining to the block through the pc table. It adds few
+    // instructions, while a guest interpreter dispatching through it
+    // halves its trips through the table.
+    let tails: Vec<usize> = (0..found.len())
+        .filter(|&k| !keep[k] && (0..found.len()).any(|j| keep[j] && edges[j].contains(&k)))
+        .filter(|&k| {
+            let b = cache.get(found[k].0);
+            b.insts.len() <= MAX_TAIL_INSTS && b.insts.last().is_some_and(|i| i.op == Op::Jalr)
+        })
+        .collect();
+    for k in tails {
+        keep[k] = true;
     }
     let mut insts = 0;
     let mut members = Vec::new();
