@@ -133,6 +133,50 @@ fn successors(start: u64, insts: &[Inst]) -> [Option<u64>; 2] {
 mod tests {
     use super::*;
     use crate::isa::Inst;
+    use crate::mem::Perms;
+
+    fn addi(rd: u32, rs1: u32, imm: i32) -> u32 {
+        (imm as u32) << 20 | rs1 << 15 | rd << 7 | 0x13
+    }
+
+    fn bne(rs1: u32, rs2: u32, off: i32) -> u32 {
+        let o = off as u32;
+        (o >> 12 & 1) << 31 | (o >> 5 & 0x3f) << 25 | rs2 << 20 | rs1 << 15 | 1 << 12 | (o >> 1 & 0xf) << 8 | (o >> 11 & 1) << 7 | 0x63
+    }
+
+    fn jal(rd: u32, off: i32) -> u32 {
+        let o = off as u32;
+        (o >> 20 & 1) << 31 | (o >> 1 & 0x3ff) << 21 | (o >> 11 & 1) << 20 | (o >> 12 & 0xff) << 12 | rd << 7 | 0x6f
+    }
+
+    const JALR_RA: u32 = 1 << 15 | 0x67;
+
+    /// The region picked for the loop at 0x1000 when its exit branch goes
+    /// to a block of `tail` instructions ending in `jalr x0, 0(ra)`.
+    fn pick_with_tail(tail: usize) -> Vec<u64> {
+        // 0x1000: addi x5, x5, 1; bne x5, x6, exit
+        // 0x1008: jal x0, 0x1000
+        // 0x100c (exit): `tail` - 1 times addi x7, x7, 1; jalr x0, 0(ra)
+        let mut code = vec![addi(5, 5, 1), bne(5, 6, 12 - 4), jal(0, -8)];
+        code.extend(std::iter::repeat_n(addi(7, 7, 1), tail - 1));
+        code.push(JALR_RA);
+        let bytes: Vec<u8> = code.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let mut mem = Memory::new();
+        mem.map(0x1000, 0x1000, Perms::RX, "code").unwrap();
+        mem.poke(0x1000, &bytes).unwrap();
+        let mut cache = BlockCache::new();
+        let head = cache.find_or_decode(&mut mem, 0x1000).unwrap();
+        let mut starts: Vec<u64> = pick(&mut cache, &mut mem, head).into_iter().map(|id| cache.get(id).start).collect();
+        starts.sort();
+        starts
+    }
+
+    #[test]
+    fn a_loop_takes_in_a_short_block_it_leaves_by_an_indirect_jump() {
+        assert_eq!(pick_with_tail(3), [0x1000, 0x1008, 0x100c]);
+        assert_eq!(pick_with_tail(MAX_TAIL_INSTS), [0x1000, 0x1008, 0x100c]);
+        assert_eq!(pick_with_tail(MAX_TAIL_INSTS + 1), [0x1000, 0x1008], "too long to take in");
+    }
 
     fn inst(op: Op, imm: i32, len: u8) -> Inst {
         Inst { op, rd: 1, rs1: 1, rs2: 2, rs3: 0, rm: 0, len, imm }
