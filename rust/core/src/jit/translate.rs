@@ -18,7 +18,9 @@
 //! access, an ecall) first writes back the registers that may have changed
 //! (`dirty_at_entry` and those written so far in the block), so the hart
 //! then holds exactly what the interpreter would have: faults stay precise.
-//! A cold stub per side exit does the write-back, off the hot path.
+//! A cold stub per side exit does the write-back, off the hot path. A
+//! region of one block that does not loop writes each register through to
+//! the hart as it sets it instead, so its exits write nothing back.
 //!
 //! Block functions use the tail-call convention: a block that ends with
 //! the next pc known (any jump or branch, jalr included) leaving the
@@ -144,7 +146,9 @@ struct Tx<'a, 'b> {
     /// stays in this function.
     members: Vec<(u64, CBlock, u64)>,
     /// Whether a block of the region jumps to one of them (the region
-    /// loops): then registers and TLB entries stay in variables.
+    /// loops): then registers and TLB entries stay in variables, and
+    /// registers are written back at exits; otherwise registers are
+    /// written through to the hart as they are set.
     looping: bool,
     /// Instructions of all the region's blocks: the most a path that only
     /// jumps forward (to a later member) can retire. The budget is checked
@@ -222,7 +226,14 @@ impl Tx<'_, '_> {
     fn set(&mut self, r: u8, v: Value) {
         if r != 0 {
             self.b.def_var(x_var(r), v);
-            self.written |= 1 << r;
+            if self.looping {
+                self.written |= 1 << r;
+            } else {
+                // Written through: a block that runs once per call stores
+                // each register about once either way, and its exits then
+                // have nothing to write back (less code to compile).
+                self.b.ins().store(trusted(), v, self.hart, OFF_X + 8 * r as i32);
+            }
         }
     }
 
