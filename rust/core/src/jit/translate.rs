@@ -145,10 +145,11 @@ struct Tx<'a, 'b> {
     /// first instruction starts, instruction count. A jump to one of them
     /// stays in this function.
     members: Vec<(u64, CBlock, u64)>,
-    /// Whether a block of the region jumps to one of them (the region
-    /// loops): then registers and TLB entries stay in variables, and
-    /// registers are written back at exits; otherwise registers are
-    /// written through to the hart as they are set.
+    /// Whether a block of the region jumps to one of its blocks (it loops,
+    /// or takes in a dispatch block): then registers and TLB entries stay
+    /// in variables, and registers are written back at exits; otherwise
+    /// (one block run once per call) registers are written through to the
+    /// hart as they are set.
     looping: bool,
     /// Instructions of all the region's blocks: the most a path that only
     /// jumps forward (to a later member) can retire. The budget is checked
