@@ -69,6 +69,11 @@ fn hart_of(m: &mut engine::Machine, hart: Option<usize>) -> PyResult<&mut vmjit_
     m.hart_at_mut(id).ok_or_else(|| PyIndexError::new_err(format!("no hart {id}")))
 }
 
+/// Register `i` of a register file (`file` names it: "x" or "f").
+fn register<'a>(regs: &'a mut [u64; 32], i: usize, file: &str) -> PyResult<&'a mut u64> {
+    regs.get_mut(i).ok_or_else(|| PyIndexError::new_err(format!("{file} register index out of range")))
+}
+
 /// Lock a machine; a poisoned lock (a panic inside a run) is reported, not
 /// propagated as a panic.
 pub fn lock(m: &Mutex<engine::Machine>) -> PyResult<MutexGuard<'_, engine::Machine>> {
@@ -291,14 +296,14 @@ impl Machine {
     #[pyo3(signature = (i, hart=None))]
     fn get_x(&self, i: usize, hart: Option<usize>) -> PyResult<u64> {
         let mut m = self.machine()?;
-        hart_of(&mut m, hart)?.x.get(i).copied().ok_or_else(|| PyIndexError::new_err("x register index out of range"))
+        register(&mut hart_of(&mut m, hart)?.x, i, "x").copied()
     }
 
     /// Write x[i]; writes to x0 are ignored, as in hardware.
     #[pyo3(signature = (i, v, hart=None))]
     fn set_x(&self, i: usize, v: u64, hart: Option<usize>) -> PyResult<()> {
         let mut m = self.machine()?;
-        let r = hart_of(&mut m, hart)?.x.get_mut(i).ok_or_else(|| PyIndexError::new_err("x register index out of range"))?;
+        let r = register(&mut hart_of(&mut m, hart)?.x, i, "x")?;
         if i != 0 {
             *r = v;
         }
@@ -308,13 +313,13 @@ impl Machine {
     #[pyo3(signature = (i, hart=None))]
     fn get_f(&self, i: usize, hart: Option<usize>) -> PyResult<u64> {
         let mut m = self.machine()?;
-        hart_of(&mut m, hart)?.f.get(i).copied().ok_or_else(|| PyIndexError::new_err("f register index out of range"))
+        register(&mut hart_of(&mut m, hart)?.f, i, "f").copied()
     }
 
     #[pyo3(signature = (i, v, hart=None))]
     fn set_f(&self, i: usize, v: u64, hart: Option<usize>) -> PyResult<()> {
         let mut m = self.machine()?;
-        *hart_of(&mut m, hart)?.f.get_mut(i).ok_or_else(|| PyIndexError::new_err("f register index out of range"))? = v;
+        *register(&mut hart_of(&mut m, hart)?.f, i, "f")? = v;
         Ok(())
     }
 

@@ -160,20 +160,20 @@ impl CompileQueue {
 
     /// A result, if one is back.
     pub fn try_take(&mut self) -> Option<Finished> {
-        if self.in_flight == 0 {
-            return None;
-        }
-        let done = self.finished.try_recv().ok()?;
-        self.in_flight -= 1;
-        Some(done)
+        self.take(|finished| finished.try_recv().ok())
     }
 
     /// The next result, waiting for it; None when no request is in flight.
     pub fn wait_take(&mut self) -> Option<Finished> {
+        self.take(|finished| finished.recv().ok())
+    }
+
+    /// A result `receive` gets from the channel, counted out of flight.
+    fn take(&mut self, receive: impl FnOnce(&Receiver<Finished>) -> Option<Finished>) -> Option<Finished> {
         if self.in_flight == 0 {
             return None;
         }
-        let done = self.finished.recv().ok()?;
+        let done = receive(&self.finished)?;
         self.in_flight -= 1;
         Some(done)
     }

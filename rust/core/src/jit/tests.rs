@@ -212,6 +212,35 @@ fn run_budget(hart: &mut Hart, mem: &mut Memory, jit: &Jit, code: u64, n: u64, b
     Run { exit, budget_left: ctx.budget, entered: ctx.entered, left: ctx.left, pending: ctx.pending }
 }
 
+/// Compile the region `blocks`; its code and the same blocks for the
+/// interpreter.
+fn compile_region_and_blocks(blocks: &[(u64, &[Inst])]) -> (Jit, u64, Vec<Block>) {
+    let mut jit = Jit::new().unwrap();
+    let code = jit.compile_region(blocks).unwrap();
+    let pages = (CODE >> 12, CODE >> 12);
+    let interp = blocks.iter().map(|&(start, insts)| Block { start, insts: insts.into(), pages, breakpoint: false }).collect();
+    (jit, code, interp)
+}
+
+/// The interpreter alone: `blocks` from `hart.pc`, one by one while the
+/// budget covers them, until one leaves them or does not continue. Its
+/// last exit and the instructions retired.
+fn interpret_blocks(hart: &mut Hart, mem: &mut Memory, blocks: &[Block], budget: u64) -> (BlockExit, u64) {
+    let (mut retired, mut exit) = (0u64, BlockExit::Continue);
+    while let Some(block) = blocks.iter().find(|b| b.start == hart.pc) {
+        if retired + block.insts.len() as u64 > budget {
+            break;
+        }
+        let (e, k) = run_block(hart, mem, block, 64);
+        retired += k as u64;
+        exit = e;
+        if e != BlockExit::Continue {
+            break;
+        }
+    }
+    (exit, retired)
+}
+
 /// Run from `hart.pc` with `budget` instructions as the run loop does, the
 /// region compiled at `code` being the pc table's only entry (at
 /// `blocks[0]`): compiled code whenever it is at the region's head and the
@@ -372,25 +401,14 @@ fn regions_match_the_interpreter_under_every_budget() {
     let b = [inst(Op::Addi, 1, 1, 0, -1, 4), inst(Op::Bne, 0, 1, 0, -20, 4)];
     let c = [inst(Op::Addi, 5, 5, 0, 100, 4), b[0], b[1]];
     let blocks: [(u64, &[Inst]); 3] = [(CODE, &a), (CODE + 16, &b), (CODE + 12, &c)];
-    let mut jit = Jit::new().unwrap();
-    let code = jit.compile_region(&blocks).unwrap();
-    let page = (CODE >> 12, CODE >> 12);
-    let interp: Vec<Block> =
-        blocks.iter().map(|&(start, insts)| Block { start, insts: insts.into(), pages: page, breakpoint: false }).collect();
+    let (jit, code, interp) = compile_region_and_blocks(&blocks);
     for budget in [2, 3, 5, 6, 7, 8, 9, 10, 11, 50, 51, 52, 149, 150, 151, 1000] {
         let mut h0 = Hart::new();
         h0.pc = CODE;
         h0.x[1] = 20;
         let (mut hi, mut mi) = (h0.clone(), Memory::new());
-        let mut ni = 0;
-        while let Some(block) = interp.iter().find(|b| b.start == hi.pc) {
-            if ni + block.insts.len() as u64 > budget {
-                break;
-            }
-            let (e, k) = run_block(&mut hi, &mut mi, block, 64);
-            assert_eq!(e, BlockExit::Continue);
-            ni += k as u64;
-        }
+        let (ei, ni) = interpret_blocks(&mut hi, &mut mi, &interp, budget);
+        assert_eq!(ei, BlockExit::Continue);
         let (mut hj, mut mj) = (h0.clone(), Memory::new());
         let (e, retired, compiled) = run_as_the_run_loop(&mut hj, &mut mj, &jit, code, &interp, budget);
         assert_eq!(e, BlockExit::Continue, "budget {budget}");
@@ -434,31 +452,15 @@ fn exits_inside_a_region_leave_the_interpreters_state() {
         let b = [inst(Op::Xor, 6, 6, 5, 0, 4), inst(Op::Jal, 0, 0, 0, -16, 4)];
         let c = [inst(Op::Addi, 6, 5, 0, 1, 4), stop, inst(Op::Addi, 7, 7, 0, 1, 4)];
         let blocks: [(u64, &[Inst]); 3] = [(CODE, &a), (CODE + 12, &b), (CODE + 20, &c)];
-        let mut jit = Jit::new().unwrap();
-        let code = jit.compile_region(&blocks).unwrap();
-        let page = (CODE >> 12, CODE >> 12);
-        let interp: Vec<Block> =
-            blocks.iter().map(|&(start, insts)| Block { start, insts: insts.into(), pages: page, breakpoint: false }).collect();
+        let (jit, code, interp) = compile_region_and_blocks(&blocks);
         for budget in [3, 5, 6, 20, 29, 30, 31, 32, 33, 34, 1000] {
             let mut h0 = Hart::new();
             h0.pc = CODE;
             h0.x[1] = 6;
             h0.x[5] = 0x1234;
             h0.x[9] = 0x40_0000;
-            // The interpreter, block by block while the budget covers them.
             let (mut hi, mut mi) = (h0.clone(), Memory::new());
-            let (mut ni, mut ei) = (0u64, BlockExit::Continue);
-            while let Some(block) = interp.iter().find(|b| b.start == hi.pc) {
-                if ni + block.insts.len() as u64 > budget {
-                    break;
-                }
-                let (e, k) = run_block(&mut hi, &mut mi, block, 64);
-                ni += k as u64;
-                ei = e;
-                if e != BlockExit::Continue {
-                    break;
-                }
-            }
+            let (ei, ni) = interpret_blocks(&mut hi, &mut mi, &interp, budget);
             let (mut hj, mut mj) = (h0.clone(), Memory::new());
             let (ej, retired, compiled) = run_as_the_run_loop(&mut hj, &mut mj, &jit, code, &interp, budget);
             let ctx = format!("{:?} budget {budget}", stop.op);

@@ -292,12 +292,19 @@ impl Mmio for NoDevices {
     }
 }
 
+const RAM: u64 = 0x8000_0000;
+
+/// System-mode memory: `pages` of RAM at `RAM`, no devices.
+fn system_ram(pages: u64) -> Memory {
+    let mut mem = Memory::new();
+    mem.map(RAM, pages * PAGE_SIZE, Perms::RWX, "ram").unwrap();
+    mem.enable_system(Box::new(NoDevices));
+    mem
+}
+
 #[test]
 fn each_hart_keeps_its_own_tlbs_and_fences_only_them() {
-    const RAM: u64 = 0x8000_0000;
-    let mut mem = Memory::new();
-    mem.map(RAM, 16 * PAGE_SIZE, Perms::RWX, "ram").unwrap();
-    mem.enable_system(Box::new(NoDevices));
+    let mut mem = system_ram(16);
     // A gigapage mapping virtual 0..1 GiB to RAM, readable and writable,
     // accessed and dirty: the root table's first entry.
     let root = RAM + PAGE_SIZE;
@@ -328,10 +335,7 @@ fn each_hart_keeps_its_own_tlbs_and_fences_only_them() {
 
 #[test]
 fn a_page_becoming_code_leaves_every_harts_write_tlb() {
-    const RAM: u64 = 0x8000_0000;
-    let mut mem = Memory::new();
-    mem.map(RAM, 4 * PAGE_SIZE, Perms::RWX, "ram").unwrap();
-    mem.enable_system(Box::new(NoDevices));
+    let mut mem = system_ram(4);
     mem.write_u32(RAM, 1).unwrap();
     assert!(mem.write_tlb.lookup(RAM, 4).is_some());
     // The hart that wrote is parked; another decodes code in the page.

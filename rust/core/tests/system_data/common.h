@@ -6,6 +6,8 @@
  * trapping instruction (every instruction is 4 bytes: no compression). */
 
 #define RAM 0x80000000
+#define UART 0x10000000
+#define PLIC 0x0c000000
 
 .option norvc
 
@@ -124,4 +126,20 @@ tohost: .dword 0
     .align 6
     .globl fromhost
 fromhost: .dword 0
+.endm
+
+/* Route the UART's received-data interrupt (PLIC source 10, priority 7)
+ * to the M-mode context whose enable word is at `enable`, and let M mode
+ * take external interrupts (mie.MEIE). s0 holds the UART's address. */
+.macro UART_IRQ_TO enable
+    li t1, PLIC + 4 * 10
+    li t0, 7
+    sw t0, 0(t1)
+    li t1, \enable
+    li t0, 1 << 10
+    sw t0, 0(t1)
+    li t0, 1                 /* IER: received data available */
+    sb t0, 1(s0)
+    li t0, 1 << 11
+    csrw mie, t0
 .endm

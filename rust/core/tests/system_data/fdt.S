@@ -3,7 +3,6 @@
  * prints the blob's address and its totalsize (a big-endian header word)
  * in hex on the UART. */
 #include "common.h"
-#define UART 0x10000000
     .section .text.init
     .globl _start
 _start:

@@ -3,8 +3,6 @@
  * cycle, an external interrupt taken in M mode, and SEIP delegated to S
  * mode with the S context's claim register. */
 #include "common.h"
-#define UART 0x10000000
-#define PLIC 0x0c000000
 #define PRIORITY10 (PLIC + 4 * 10)
 #define PENDING (PLIC + 0x1000)
 #define ENABLE_M (PLIC + 0x2000)

@@ -7,8 +7,6 @@
  * Fail codes: 2 hart 1's claim, 3 something claimable in context 0,
  * 4 hart 1's mcause. */
 #include "common.h"
-#define UART 0x10000000
-#define PLIC 0x0c000000
 #define ENABLE_CTX2 (PLIC + 0x2100)
 #define CLAIM_CTX0 (PLIC + 0x200004)
 #define CLAIM_CTX2 (PLIC + 0x202004)
@@ -32,16 +30,7 @@ hart1:
     la t0, h1_external
     csrw mtvec, t0
     li s0, UART
-    li t1, PLIC + 4 * 10
-    li t0, 7
-    sw t0, 0(t1)
-    li t1, ENABLE_CTX2
-    li t0, 1 << 10
-    sw t0, 0(t1)
-    li t0, 1                 /* IER: received data available */
-    sb t0, 1(s0)
-    li t0, 1 << 11
-    csrw mie, t0
+    UART_IRQ_TO ENABLE_CTX2
     csrsi mstatus, 1 << 3
 2:  wfi
     la a4, done

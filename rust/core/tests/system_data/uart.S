@@ -1,7 +1,6 @@
 /* 16550 UART: transmit with LSR polling, then echo every received byte
  * (upper-cased) until the receiver is empty. */
 #include "common.h"
-#define UART 0x10000000
     .section .text.init
     .globl _start
 _start:

@@ -3,8 +3,6 @@
  * echoes it upper-cased and completes, until five bytes have come. Then
  * the line is low and nothing is left to claim. */
 #include "common.h"
-#define UART 0x10000000
-#define PLIC 0x0c000000
 #define CLAIM_M (PLIC + 0x200004)
 #define COUNT 5
     .section .text.init
@@ -15,16 +13,7 @@ _start:
     li s0, UART
     li s1, 0                 /* bytes received */
     li s7, 0                 /* interrupts taken */
-    li t1, PLIC + 4 * 10
-    li t0, 7
-    sw t0, 0(t1)
-    li t1, PLIC + 0x2000
-    li t0, 1 << 10
-    sw t0, 0(t1)
-    li t0, 1                 /* IER: received data available */
-    sb t0, 1(s0)
-    li t0, 1 << 11
-    csrw mie, t0
+    UART_IRQ_TO PLIC + 0x2000
 1:  li t0, COUNT
     beq s1, t0, 2f
     wfi
