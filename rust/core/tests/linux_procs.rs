@@ -6,6 +6,7 @@
 //! program orders its output with waits.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use vmjit_core::engine::{EngineKind, StopKind};
 use vmjit_core::linux::{Input, LinuxConfig, LinuxOptions, Output};
@@ -29,9 +30,16 @@ fn config(exec_path: &[u8]) -> LinuxConfig {
     }
 }
 
+/// Held while a test's guest runs. A guest's fork is a fork of the whole
+/// test process, so a child forked by one test would hold open the pipes
+/// of a guest of the other running beside it, and readers waiting for
+/// their end of file would wait forever: the tests take turns.
+static FORKING: Mutex<()> = Mutex::new(());
+
 /// Run to the end in budget slices, as the Python bridge does, so a child
 /// forked in one slice must still run to its own end.
 fn run(m: &mut Machine) -> (i32, String, String) {
+    let _turn = FORKING.lock().unwrap_or_else(|e| e.into_inner());
     let stop = loop {
         let stop = m.run(Some(200_000));
         if stop.kind != StopKind::Budget {
